@@ -1,0 +1,162 @@
+package org.lsmspark.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads and writes model directories (format v1) on any Hadoop file system; plain local paths
+ * work without a cluster. Reading verifies every file against {@code model.json}; a problem is
+ * a {@link ModelFormatException} naming the file.
+ */
+public final class ModelDirectory {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ModelDirectory() {}
+
+  public static ModelBundle read(String location) {
+    return read(location, new Configuration());
+  }
+
+  public static ModelBundle read(String location, Configuration conf) {
+    Path dir = new Path(location);
+    FileSystem fs = fileSystem(dir, conf);
+    try {
+      ModelJson.Parsed parsed = ModelJson.parse(readFile(fs, dir, ModelJson.FILE));
+      Map<String, String> files = parsed.files();
+      for (String required : requiredFiles(parsed.config())) {
+        if (!files.containsKey(required)) {
+          throw new ModelFormatException(ModelJson.FILE, "files does not list " + required);
+        }
+      }
+      List<String> terms = null;
+      List<String> vocabulary = null;
+      Map<String, Tensor> tensors = new TreeMap<>();
+      Map<String, String> kept = new TreeMap<>();
+      for (Map.Entry<String, String> e : files.entrySet()) {
+        String name = e.getKey();
+        byte[] bytes = readFile(fs, dir, name);
+        String actual = ModelBundle.digestOf(bytes);
+        if (!actual.equals(e.getValue())) {
+          throw new ModelFormatException(name, "SHA-256 " + actual + " does not match " + e.getValue()
+              + " listed in model.json (corrupt or modified file)");
+        }
+        if (name.equals(ModelBundle.TERMS)) {
+          terms = lines(bytes);
+        } else if (name.equals(ModelBundle.VOCAB)) {
+          vocabulary = jsonStrings(bytes, name);
+        } else if (name.endsWith(".npy")) {
+          tensors.put(name, Npy.read(bytes, name));
+        } else {
+          continue; // verified, but not part of the model proper (e.g. a README)
+        }
+        kept.put(name, e.getValue());
+      }
+      return ModelBundle.read(parsed.config(), terms, vocabulary, tensors, kept);
+    } catch (ModelFormatException e) {
+      throw e.withFile(new Path(dir, e.file()).toString());
+    }
+  }
+
+  /** Writes {@code bundle} into {@code location}, {@code model.json} last. Refuses a non-empty directory. */
+  public static void write(ModelBundle bundle, String location) {
+    write(bundle, location, new Configuration());
+  }
+
+  public static void write(ModelBundle bundle, String location, Configuration conf) {
+    Path dir = new Path(location);
+    FileSystem fs = fileSystem(dir, conf);
+    try {
+      if (fs.exists(dir) && fs.listStatus(dir).length > 0) {
+        throw new IllegalArgumentException("model directory " + dir + " exists and is not empty");
+      }
+      Map<String, byte[]> files = bundle.canonicalFiles();
+      for (Map.Entry<String, byte[]> e : files.entrySet()) {
+        writeFile(fs, new Path(dir, e.getKey()), e.getValue());
+      }
+      writeFile(fs, new Path(dir, ModelJson.FILE), bundle.modelJson());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write model directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The files every model of this configuration must list. */
+  static List<String> requiredFiles(ModelConfig config) {
+    List<String> names = new ArrayList<>(List.of(ModelBundle.TERMS, ModelBundle.VOCAB, ModelBundle.IDF,
+        ModelBundle.COMPONENTS, ModelBundle.VOCAB_EMBEDDINGS));
+    config.weightShapes().keySet().forEach(n -> names.add(n + ".npy"));
+    return names;
+  }
+
+  private static FileSystem fileSystem(Path dir, Configuration conf) {
+    try {
+      return dir.getFileSystem(conf);
+    } catch (IOException e) {
+      throw new UncheckedIOException("no file system for " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] readFile(FileSystem fs, Path dir, String name) {
+    Path p = new Path(dir, name);
+    try (InputStream in = fs.open(p)) {
+      return in.readAllBytes();
+    } catch (FileNotFoundException e) {
+      throw new ModelFormatException(name, "not found");
+    } catch (IOException e) {
+      throw new ModelFormatException(name, "cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeFile(FileSystem fs, Path p, byte[] bytes) throws IOException {
+    try (OutputStream out = fs.create(p, false)) {
+      out.write(bytes);
+    }
+  }
+
+  private static List<String> lines(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (text.isEmpty()) {
+      return List.of();
+    }
+    if (!text.endsWith("\n")) {
+      text = text + "\n";
+    }
+    List<String> out = new ArrayList<>();
+    int start = 0;
+    for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      String line = text.substring(start, nl);
+      out.add(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+      start = nl + 1;
+    }
+    return out;
+  }
+
+  private static List<String> jsonStrings(byte[] bytes, String name) {
+    List<String> out = new ArrayList<>();
+    List<String> lines = lines(bytes);
+    for (int i = 0; i < lines.size(); i++) {
+      try {
+        JsonNode n = JSON.readTree(lines.get(i));
+        if (n == null || !n.isTextual()) {
+          throw new ModelFormatException(name, "line " + (i + 1) + " is not a JSON string");
+        }
+        out.add(n.asText());
+      } catch (IOException e) {
+        throw new ModelFormatException(name, "line " + (i + 1) + " is not valid JSON");
+      }
+    }
+    return out;
+  }
+}
