@@ -209,8 +209,10 @@ public final class ModelBundle {
   public static ModelBundle fromBytes(byte[] bytes) {
     try (Input in = new Input(bytes)) {
       return kryo().readObject(in, ModelBundle.class);
-    } catch (KryoException e) {
-      throw new ModelFormatException("serialized model bundle", "cannot be read: " + e.getMessage(), e);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (RuntimeException e) { // Kryo reports truncation as IndexOutOfBounds, among others
+      throw new ModelFormatException("serialized model bundle", "cannot be read: " + e, e);
     }
   }
 
@@ -269,7 +271,11 @@ public final class ModelBundle {
       if (in.readInt() != MAGIC) {
         throw new KryoException("not a serialized model bundle");
       }
-      ModelJson.Parsed parsed = ModelJson.parse(in.readBytes(in.readInt(true)));
+      int jsonLength = in.readInt(true);
+      if (jsonLength < 0 || jsonLength > in.limit() - in.position()) {
+        throw new KryoException("model.json is truncated");
+      }
+      ModelJson.Parsed parsed = ModelJson.parse(in.readBytes(jsonLength));
       List<String> terms = readStrings(in);
       List<String> vocabulary = readStrings(in);
       int n = in.readInt(true);
@@ -281,6 +287,9 @@ public final class ModelBundle {
         for (int i = 0; i < shape.length; i++) {
           shape[i] = in.readInt(true);
           size *= shape[i];
+        }
+        if (size * Float.BYTES > in.limit() - in.position()) {
+          throw new KryoException("tensor " + name + " is truncated");
         }
         tensors.put(name, Tensor.wrap(in.readFloats((int) size), shape));
       }
