@@ -1,0 +1,254 @@
+package org.lsmspark.tokenizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.lsmspark.model.Tensor;
+import org.lsmspark.model.TokenizerConfig;
+
+/**
+ * Turns texts into embeddings (TF-IDF projected by {@code components}) and embeddings back into
+ * vocabulary turns (cosine similarity), as the model format's "Tokenizer" section specifies.
+ * Immutable and thread-safe.
+ */
+public final class Tokenizer {
+  /** The predicted text when the best similarity does not exceed {@code unknown_threshold}. */
+  public static final String UNKNOWN = "[UNKNOWN]";
+
+  /** One vocabulary turn ranked by cosine similarity. */
+  public record Candidate(String text, int index, float score) {}
+
+  /** A decoded embedding: the predicted turn (or {@link #UNKNOWN}), the best similarity, the top k. */
+  public record Decoding(String predictedText, float confidence, List<Candidate> topK) {
+    public Decoding {
+      topK = List.copyOf(topK);
+    }
+  }
+
+  private final TokenizerConfig config;
+  private final List<String> terms;
+  private final Tensor idf;
+  private final Tensor components;
+  private final List<String> vocabulary;
+  private final Tensor vocabEmbeddings;
+
+  private final int dim;
+  private final TextAnalyzer analyzer;
+  private final Map<String, Integer> termIndex;
+  private final Map<String, Integer> vocabIndex;
+  private final float[] idfValues;
+  /** components transposed to [F, D], so a term's column is contiguous for the sparse projection. */
+  private final float[] componentsByTerm;
+  private final float[] vocabValues;
+  private final VocabularyIndex decoder;
+
+  public Tokenizer(TokenizerConfig config, List<String> terms, Tensor idf, Tensor components,
+      List<String> vocabulary, Tensor vocabEmbeddings) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.terms = List.copyOf(Objects.requireNonNull(terms, "terms"));
+    this.idf = Objects.requireNonNull(idf, "idf");
+    this.components = Objects.requireNonNull(components, "components");
+    this.vocabulary = List.copyOf(Objects.requireNonNull(vocabulary, "vocabulary"));
+    this.vocabEmbeddings = Objects.requireNonNull(vocabEmbeddings, "vocabEmbeddings");
+
+    int f = this.terms.size();
+    int v = this.vocabulary.size();
+    if (components.rank() != 2 || components.dim(1) != f || components.dim(0) < 1) {
+      throw new IllegalArgumentException(
+          "tokenizer/components.npy: shape " + components.shapeString() + ", expected [D, " + f + "]");
+    }
+    this.dim = components.dim(0);
+    requireShape("tokenizer/idf.npy", idf, f);
+    requireShape("tokenizer/vocab_embeddings.npy", vocabEmbeddings, v, dim);
+    if (v == 0) {
+      throw new IllegalArgumentException("tokenizer/vocab.jsonl: the vocabulary is empty");
+    }
+    this.termIndex = indexOf("tokenizer/terms.txt", "term", this.terms);
+    this.vocabIndex = indexOf("tokenizer/vocab.jsonl", "turn", this.vocabulary);
+
+    this.analyzer = new TextAnalyzer(config.ngramMax());
+    this.idfValues = idf.toArray();
+    float[] comps = components.toArray();
+    this.componentsByTerm = new float[f * dim];
+    for (int d = 0; d < dim; d++) {
+      for (int j = 0; j < f; j++) {
+        componentsByTerm[j * dim + d] = comps[d * f + j];
+      }
+    }
+    this.vocabValues = vocabEmbeddings.toArray();
+    this.decoder = new VocabularyIndex(vocabValues, v, dim);
+  }
+
+  private static void requireShape(String file, Tensor t, int... expected) {
+    if (!t.hasShape(expected)) {
+      throw new IllegalArgumentException(
+          file + ": shape " + t.shapeString() + ", expected " + Arrays.toString(expected));
+    }
+  }
+
+  private static Map<String, Integer> indexOf(String file, String what, List<String> values) {
+    Map<String, Integer> index = new HashMap<>(values.size() * 2);
+    for (int i = 0; i < values.size(); i++) {
+      Integer previous = index.putIfAbsent(values.get(i), i);
+      if (previous != null) {
+        throw new IllegalArgumentException(file + ": " + what + " \"" + values.get(i) + "\""
+            + " appears at lines " + (previous + 1) + " and " + (i + 1));
+      }
+    }
+    return Map.copyOf(index);
+  }
+
+  public TokenizerConfig config() {
+    return config;
+  }
+
+  public List<String> terms() {
+    return terms;
+  }
+
+  public Tensor idf() {
+    return idf;
+  }
+
+  public Tensor components() {
+    return components;
+  }
+
+  public List<String> vocabulary() {
+    return vocabulary;
+  }
+
+  public Tensor vocabEmbeddings() {
+    return vocabEmbeddings;
+  }
+
+  public int embeddingDim() {
+    return dim;
+  }
+
+  public int vocabularySize() {
+    return vocabulary.size();
+  }
+
+  public int featureCount() {
+    return terms.size();
+  }
+
+  /** The vocabulary index of {@code turn}, or -1 if it is not a vocabulary turn. */
+  public int indexOf(String turn) {
+    Integer i = vocabIndex.get(turn);
+    return i == null ? -1 : i;
+  }
+
+  /** The embedding of {@code text}, a new array of length {@link #embeddingDim()}. */
+  public float[] encode(String text) {
+    float[] out = new float[dim];
+    encodeInto(text, out, 0);
+    return out;
+  }
+
+  /** Writes the embedding of {@code text} into {@code dest[offset, offset + embeddingDim())}. */
+  public void encodeInto(String text, float[] dest, int offset) {
+    Objects.requireNonNull(text, "text must not be null");
+    Objects.checkFromIndexSize(offset, dim, dest.length);
+    int row = indexOf(text);
+    if (row >= 0) {
+      System.arraycopy(vocabValues, row * dim, dest, offset, dim);
+      return;
+    }
+    int[] counted = termCounts(text);
+    if (counted.length == 0) {
+      Arrays.fill(dest, offset, offset + dim, 0f);
+      return;
+    }
+    // counted holds (term, count) pairs; TF-IDF in double, then L2 normalised before projecting
+    int pairs = counted.length / 2;
+    double[] w = new double[pairs];
+    double sumSq = 0;
+    for (int p = 0; p < pairs; p++) {
+      w[p] = counted[2 * p + 1] * (double) idfValues[counted[2 * p]];
+      sumSq += w[p] * w[p];
+    }
+    double norm = Math.sqrt(sumSq);
+    double[] acc = new double[dim];
+    for (int p = 0; p < pairs; p++) {
+      double x = w[p] / norm;
+      int base = counted[2 * p] * dim;
+      for (int d = 0; d < dim; d++) {
+        acc[d] += x * componentsByTerm[base + d];
+      }
+    }
+    for (int d = 0; d < dim; d++) {
+      dest[offset + d] = (float) acc[d];
+    }
+  }
+
+  /** (term index, count) pairs of the known n-grams of {@code text}, by ascending term index. */
+  private int[] termCounts(String text) {
+    List<String> grams = analyzer.analyze(text);
+    int[] ids = new int[grams.size()];
+    int n = 0;
+    for (String g : grams) {
+      Integer j = termIndex.get(g);
+      if (j != null) {
+        ids[n++] = j;
+      }
+    }
+    Arrays.sort(ids, 0, n);
+    int[] pairs = new int[2 * n];
+    int m = 0;
+    for (int i = 0; i < n; ) {
+      int j = i;
+      while (j < n && ids[j] == ids[i]) {
+        j++;
+      }
+      pairs[m++] = ids[i];
+      pairs[m++] = j - i;
+      i = j;
+    }
+    return Arrays.copyOf(pairs, m);
+  }
+
+  /** Decodes one embedding; the same computation as a batch of one. */
+  public Decoding decode(float[] embedding, int k) {
+    return decodeBatch(new float[][] {embedding}, k).get(0);
+  }
+
+  /**
+   * Decodes a batch: for each embedding the top {@code k} (clamped to the vocabulary size) turns by
+   * cosine similarity, ties by vocabulary index. Results do not depend on the batch size.
+   */
+  public List<Decoding> decodeBatch(float[][] embeddings, int k) {
+    Objects.requireNonNull(embeddings, "embeddings must not be null");
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be at least 1, got " + k);
+    }
+    for (int i = 0; i < embeddings.length; i++) {
+      Objects.requireNonNull(embeddings[i], "embedding " + i + " must not be null");
+      if (embeddings[i].length != dim) {
+        throw new IllegalArgumentException(
+            "embedding " + i + " has length " + embeddings[i].length + ", expected " + dim);
+      }
+      for (float x : embeddings[i]) {
+        if (!Float.isFinite(x)) {
+          throw new IllegalArgumentException("embedding " + i + " contains a non-finite value: " + x);
+        }
+      }
+    }
+    int kk = Math.min(k, vocabulary.size());
+    List<Decoding> out = new ArrayList<>(embeddings.length);
+    for (VocabularyIndex.Hit[] hits : decoder.topK(embeddings, kk)) {
+      List<Candidate> top = new ArrayList<>(hits.length);
+      for (VocabularyIndex.Hit h : hits) {
+        top.add(new Candidate(vocabulary.get(h.index()), h.index(), (float) h.score()));
+      }
+      double best = hits[0].score();
+      String predicted = best > config.unknownThreshold() ? top.get(0).text() : UNKNOWN;
+      out.add(new Decoding(predicted, (float) best, top));
+    }
+    return out;
+  }
+}
