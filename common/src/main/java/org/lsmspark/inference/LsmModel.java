@@ -1,0 +1,109 @@
+package org.lsmspark.inference;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.lsmspark.cnn.WaveCnn;
+import org.lsmspark.model.ModelBundle;
+import org.lsmspark.model.ModelConfig;
+import org.lsmspark.reservoir.Reservoir;
+import org.lsmspark.reservoir.Waveform;
+import org.lsmspark.tokenizer.Tokenizer;
+
+/**
+ * A loaded model: window of turns → turn embeddings → reservoir → waveform → CNN → predicted
+ * embedding → nearest vocabulary turns. No caches; the engine adds those. Immutable and
+ * thread-safe.
+ */
+public final class LsmModel {
+  private final ModelBundle bundle;
+  private final Tokenizer tokenizer;
+  private final Reservoir reservoir;
+  private final Waveform waveform;
+  private final WaveCnn cnn;
+
+  private LsmModel(ModelBundle bundle) {
+    this.bundle = bundle;
+    ModelConfig c = bundle.config();
+    this.tokenizer = new Tokenizer(c.tokenizer(), bundle.terms(), bundle.tensor(ModelBundle.IDF),
+        bundle.tensor(ModelBundle.COMPONENTS), bundle.vocabulary(), bundle.tensor(ModelBundle.VOCAB_EMBEDDINGS));
+    this.reservoir = Reservoir.of(bundle);
+    this.waveform = Waveform.of(c.windowSize(), reservoir.layerCount(), c.reservoir().multichannel());
+    this.cnn = WaveCnn.of(bundle);
+  }
+
+  public static LsmModel of(ModelBundle bundle) {
+    return new LsmModel(bundle);
+  }
+
+  public ModelBundle bundle() {
+    return bundle;
+  }
+
+  public ModelConfig config() {
+    return bundle.config();
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public int windowSize() {
+    return waveform.window();
+  }
+
+  /** Throws {@link IllegalArgumentException} naming what is wrong with {@code turns}. */
+  public void checkWindow(List<String> turns) {
+    if (turns == null) {
+      throw new IllegalArgumentException("window is null");
+    }
+    if (turns.size() != windowSize()) {
+      throw new IllegalArgumentException("window has " + turns.size() + " turns, expected " + windowSize());
+    }
+    for (int t = 0; t < turns.size(); t++) {
+      if (turns.get(t) == null) {
+        throw new IllegalArgumentException("turn " + t + " of the window is null");
+      }
+    }
+  }
+
+  /** The reservoir outputs of one turn embedding, every layer. */
+  public double[][] reservoirOutputs(float[] turnEmbedding) {
+    return reservoir.run(turnEmbedding);
+  }
+
+  /** The waveform of a window whose turns' reservoir outputs are given, oldest first. */
+  public double[] waveform(double[][][] turnOutputs) {
+    double[] wave = new double[waveform.size()];
+    waveform.render(turnOutputs, wave, 0);
+    return wave;
+  }
+
+  /** The CNN's predicted embedding for a waveform. */
+  public float[] predictEmbedding(double[] wave) {
+    return cnn.forward(wave, 0);
+  }
+
+  /** The predicted embedding of the turn after {@code turns}. */
+  public float[] embedWindow(List<String> turns) {
+    checkWindow(turns);
+    double[][][] outputs = new double[turns.size()][][];
+    for (int t = 0; t < outputs.length; t++) {
+      outputs[t] = reservoir.run(tokenizer.encode(turns.get(t)));
+    }
+    return predictEmbedding(waveform(outputs));
+  }
+
+  /** Next-turn predictions for a batch of windows: each embedded on its own, decoded together. */
+  public List<Prediction> predict(List<List<String>> windows, int k) {
+    float[][] embeddings = new float[windows.size()][];
+    for (int i = 0; i < embeddings.length; i++) {
+      embeddings[i] = embedWindow(windows.get(i));
+    }
+    List<Tokenizer.Decoding> decoded = tokenizer.decodeBatch(embeddings, k);
+    List<Prediction> out = new ArrayList<>(embeddings.length);
+    for (int i = 0; i < embeddings.length; i++) {
+      out.add(new Prediction(embeddings[i], decoded.get(i)));
+    }
+    return out;
+  }
+}

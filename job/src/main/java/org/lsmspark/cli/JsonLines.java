@@ -1,0 +1,61 @@
+package org.lsmspark.cli;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads a text file line by line, {@code .gz} or plain, decoding each line as strict UTF-8 on
+ * its own so that one bad line is reported with its number and the rest is still read.
+ */
+final class JsonLines implements Closeable {
+  /** One line: its 1-based number and its text, or the reason it could not be decoded. */
+  record Line(long number, String text, String error) {}
+
+  private final InputStream in;
+  private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT)
+      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+  private long number;
+
+  JsonLines(Path path) throws IOException {
+    InputStream raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+    this.in = path.getFileName().toString().endsWith(".gz") ? new BufferedInputStream(new GZIPInputStream(raw), 1 << 16) : raw;
+  }
+
+  /** The next line, or null at the end. */
+  Line next() throws IOException {
+    buffer.reset();
+    int b;
+    while ((b = in.read()) >= 0 && b != '\n') {
+      buffer.write(b);
+    }
+    if (b < 0 && buffer.size() == 0) {
+      return null;
+    }
+    number++;
+    byte[] bytes = buffer.toByteArray();
+    int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+    try {
+      return new Line(number, decoder.decode(ByteBuffer.wrap(bytes, 0, len)).toString(), null);
+    } catch (CharacterCodingException e) {
+      return new Line(number, null, "invalid UTF-8");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}
