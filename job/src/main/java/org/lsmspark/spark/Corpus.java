@@ -1,0 +1,156 @@
+package org.lsmspark.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.posexplode;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads a dialogue corpus into one row per turn, {@code conversation_id: string, turn_index:
+ * int, text: string}. Parquet, JSON lines ({@code .jsonl}, {@code .json}, {@code .gz}) or CSV
+ * with a header, in either layout: one row per turn, or one row per conversation with an array
+ * of turns. Schema problems are reported before any work, naming the column and its type.
+ */
+public final class Corpus {
+  public static final String CONVERSATION = "conversation_id";
+  public static final String TURN_INDEX = "turn_index";
+  public static final String TEXT = "text";
+
+  /** Column names of the input; the defaults are the SGD corpus's. */
+  public record Columns(String conversation, String turnIndex, String text, String turns) {
+    public static Columns defaults() {
+      return new Columns("dialogue_id", "turn_index", "text", "turns");
+    }
+  }
+
+  private Corpus() {}
+
+  /** The raw table at {@code path}, format chosen by extension (a directory is Parquet unless it holds JSON or CSV). */
+  public static Dataset<Row> load(SparkSession spark, String path) {
+    String format = format(spark, path);
+    return switch (format) {
+      case "json" -> spark.read().json(path);
+      case "csv" -> spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").csv(path);
+      default -> spark.read().parquet(path);
+    };
+  }
+
+  /** One row per turn, normalised names and types; validates the schema first. */
+  public static Dataset<Row> turns(SparkSession spark, String path, Columns columns) {
+    return turns(load(spark, path), path, columns);
+  }
+
+  public static Dataset<Row> turns(Dataset<Row> raw, String source, Columns c) {
+    StructType schema = raw.schema();
+    requireColumn(schema, c.conversation(), source, "the conversation id", DataTypes.StringType,
+        DataTypes.IntegerType, DataTypes.LongType);
+    if (has(schema, c.turns()) && !has(schema, c.text())) {
+      DataType t = schema.apply(c.turns()).dataType();
+      if (!(t instanceof ArrayType a) || !a.elementType().equals(DataTypes.StringType)) {
+        throw new SchemaException("column '" + c.turns() + "' of " + source + " must be array<string> (the turns of a"
+            + " conversation), found " + t.simpleString());
+      }
+      return raw.select(col(c.conversation()).cast("string").as(CONVERSATION), posexplode(col(c.turns())))
+          .select(col(CONVERSATION), col("pos").cast("int").as(TURN_INDEX), col("col").as(TEXT));
+    }
+    requireColumn(schema, c.turnIndex(), source, "the turn index", DataTypes.IntegerType, DataTypes.LongType,
+        DataTypes.ShortType, DataTypes.StringType);
+    requireColumn(schema, c.text(), source, "the turn text", DataTypes.StringType);
+    return raw.select(col(c.conversation()).cast("string").as(CONVERSATION),
+        col(c.turnIndex()).cast("int").as(TURN_INDEX), col(c.text()).as(TEXT));
+  }
+
+  /**
+   * The conversations' texts in order (conversation, then turn index) on the driver: for
+   * training and evaluation, whose corpora fit in memory.
+   */
+  public static List<List<String>> dialogues(Dataset<Row> turns) {
+    List<List<String>> out = new ArrayList<>();
+    String current = null;
+    List<String> dialogue = null;
+    Iterator<Row> it = turns.where(col(TEXT).isNotNull()).orderBy(CONVERSATION, TURN_INDEX).toLocalIterator();
+    while (it.hasNext()) {
+      Row r = it.next();
+      String id = r.getString(0);
+      if (!id.equals(current)) {
+        dialogue = new ArrayList<>();
+        out.add(dialogue);
+        current = id;
+      }
+      dialogue.add(r.getString(2));
+    }
+    return out;
+  }
+
+  private static String format(SparkSession spark, String path) {
+    String p = path.toLowerCase(Locale.ROOT);
+    if (p.endsWith(".jsonl") || p.endsWith(".json") || p.endsWith(".jsonl.gz") || p.endsWith(".json.gz")) {
+      return "json";
+    }
+    if (p.endsWith(".csv") || p.endsWith(".csv.gz")) {
+      return "csv";
+    }
+    if (p.endsWith(".parquet")) {
+      return "parquet";
+    }
+    try {
+      var fsPath = new org.apache.hadoop.fs.Path(path);
+      var fs = fsPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(fsPath)) {
+        throw new SchemaException("input " + path + " does not exist");
+      }
+      if (fs.getFileStatus(fsPath).isDirectory()) {
+        for (var st : fs.listStatus(fsPath)) {
+          String name = st.getPath().getName().toLowerCase(Locale.ROOT);
+          if (name.startsWith("_") || name.startsWith(".")) {
+            continue;
+          }
+          if (name.contains(".json")) {
+            return "json";
+          }
+          if (name.contains(".csv")) {
+            return "csv";
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new SchemaException("cannot read input " + path + ": " + e.getMessage());
+    }
+    return "parquet";
+  }
+
+  private static boolean has(StructType schema, String name) {
+    return Arrays.asList(schema.fieldNames()).contains(name);
+  }
+
+  private static void requireColumn(StructType schema, String name, String source, String what, DataType... allowed) {
+    if (!has(schema, name)) {
+      throw new SchemaException("column '" + name + "' (" + what + ") is missing from " + source
+          + "; its columns are " + Arrays.toString(schema.fieldNames()));
+    }
+    StructField f = schema.apply(name);
+    for (DataType t : allowed) {
+      if (f.dataType().equals(t)) {
+        return;
+      }
+    }
+    StringBuilder types = new StringBuilder();
+    for (DataType t : allowed) {
+      types.append(types.length() == 0 ? "" : " or ").append(t.simpleString());
+    }
+    throw new SchemaException("column '" + name + "' (" + what + ") of " + source + " must be " + types
+        + ", found " + f.dataType().simpleString());
+  }
+}

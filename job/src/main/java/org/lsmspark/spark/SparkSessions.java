@@ -1,0 +1,28 @@
+package org.lsmspark.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The Spark session every command uses: Kryo with the project's registrator, quiet UI. */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /**
+   * Under {@code spark-submit} the master comes from it; otherwise {@code master} (e.g.
+   * {@code local[*]}) runs Spark embedded in this JVM.
+   */
+  public static SparkSession create(String appName, String master) {
+    SparkConf conf = new SparkConf(true)
+        .setAppName(appName)
+        .setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .setIfMissing("spark.kryo.registrator", LsmKryoRegistrator.class.getName())
+        .setIfMissing("spark.ui.enabled", "false")
+        .setIfMissing("spark.ui.showConsoleProgress", "true")
+        .setIfMissing("spark.sql.session.timeZone", "UTC")
+        .setIfMissing("spark.sql.shuffle.partitions", String.valueOf(Math.max(2, 2 * Runtime.getRuntime().availableProcessors())));
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(master);
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}
