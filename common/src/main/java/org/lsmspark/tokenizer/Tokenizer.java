@@ -45,6 +45,14 @@ public final class Tokenizer {
   private final float[] vocabValues;
   private final VocabularyIndex decoder;
 
+  /**
+   * @param terms the F TF-IDF terms ({@code terms.txt})
+   * @param idf [F]
+   * @param components [D, F]
+   * @param vocabulary the V distinct vocabulary turns ({@code vocab.jsonl})
+   * @param vocabEmbeddings [V, D]
+   * @throws IllegalArgumentException naming the file whose shape or content does not fit
+   */
   public Tokenizer(TokenizerConfig config, List<String> terms, Tensor idf, Tensor components,
       List<String> vocabulary, Tensor vocabEmbeddings) {
     this.config = Objects.requireNonNull(config, "config");
@@ -153,6 +161,7 @@ public final class Tokenizer {
   /** Writes the embedding of {@code text} into {@code dest[offset, offset + embeddingDim())}. */
   public void encodeInto(String text, float[] dest, int offset) {
     Objects.requireNonNull(text, "text must not be null");
+    Objects.requireNonNull(dest, "dest must not be null");
     Objects.checkFromIndexSize(offset, dim, dest.length);
     int row = indexOf(text);
     if (row >= 0) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,11 +89,12 @@ class TokenizerTest {
   @Test
   void batchSizeDoesNotChangeDecodings() {
     float[][] all = expected.stream().map(e -> floats(e.get("embedding"))).toArray(float[][]::new);
+    assertEquals(46, all.length);
     List<Tokenizer.Decoding> whole = tokenizer.decodeBatch(all, 5);
-    for (int batch : new int[] {1, 7}) {
+    for (int batch : new int[] {1, 7, 46}) {
       List<Tokenizer.Decoding> pieces = new ArrayList<>();
       for (int i = 0; i < all.length; i += batch) {
-        float[][] part = java.util.Arrays.copyOfRange(all, i, Math.min(all.length, i + batch));
+        float[][] part = Arrays.copyOfRange(all, i, Math.min(all.length, i + batch));
         pieces.addAll(tokenizer.decodeBatch(part, 5));
       }
       assertEquals(whole, pieces, "batch size " + batch);
