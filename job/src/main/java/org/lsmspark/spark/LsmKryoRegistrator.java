@@ -4,10 +4,28 @@ import com.esotericsoftware.kryo.Kryo;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.lsmspark.model.ModelBundle;
 
-/** Registers the project's classes with explicit serializers, so none is serialized by reflection. */
+/**
+ * Registers the project's classes with explicit serializers, so none is serialized by
+ * reflection, plus the Spark SQL classes a scoring run ships between JVMs (write task results,
+ * their statistics and partition values), so that {@code spark.kryo.registrationRequired=true}
+ * holds.
+ */
 public final class LsmKryoRegistrator implements KryoRegistrator {
+  private static final String[] SPARK_CLASSES = {
+    "org.apache.spark.sql.types.TimestampType$",
+    "org.apache.spark.sql.types.ArrayType",
+    "org.apache.spark.sql.types.FloatType$",
+  };
+
   @Override
   public void registerClasses(Kryo kryo) {
     kryo.register(ModelBundle.class, new ModelBundle.Serializer());
+    for (String name : SPARK_CLASSES) {
+      try {
+        kryo.register(Class.forName(name, false, Thread.currentThread().getContextClassLoader()));
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("Spark class " + name + " is missing: is this Spark 4.0?", e);
+      }
+    }
   }
 }

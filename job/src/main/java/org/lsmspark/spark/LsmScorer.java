@@ -1,0 +1,186 @@
+package org.lsmspark.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.lsmspark.model.ModelBundle;
+import org.lsmspark.model.ModelDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scorer as a Spark ML {@link Transformer}: one row per turn in ({@code conversation},
+ * {@code turn index}, {@code text} columns, names set by params), one prediction row out per
+ * window, with the schema {@link ScoreSchema#SCORED}. The driver reads and verifies the model
+ * once, broadcasts its Kryo bytes, and each executor JVM deserializes them once.
+ */
+public final class LsmScorer extends Transformer {
+  private static final Logger LOG = LoggerFactory.getLogger(LsmScorer.class);
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final Param<String> modelPath;
+  private final Param<String> conversationCol;
+  private final Param<String> turnIndexCol;
+  private final Param<String> textCol;
+  private final Param<String> mode;
+  private final IntParam minContext;
+  private final IntParam batchSize;
+  private final IntParam topK;
+  private final LongParam cacheSize;
+  private final LongParam cacheMemoryBytes;
+  private final BooleanParam legacyMode;
+  private final IntParam numPartitions;
+
+  /** Model loads, windows, errors... of the last {@link #transform} on this instance. */
+  private transient PartitionScorer.Metrics lastMetrics;
+  private transient ModelBundle lastBundle;
+  private static final ConcurrentHashMap<String, Broadcast<byte[]>> BROADCASTS = new ConcurrentHashMap<>();
+
+  public LsmScorer() {
+    this(Identifiable.randomUID("lsmScorer"));
+  }
+
+  public LsmScorer(String uid) {
+    this.uid = uid;
+    modelPath = new Param<>(this, "modelPath", "model directory (any Hadoop file system path)");
+    conversationCol = new Param<>(this, "conversationCol", "conversation id column");
+    turnIndexCol = new Param<>(this, "turnIndexCol", "turn index column");
+    textCol = new Param<>(this, "textCol", "turn text column");
+    mode = new Param<>(this, "mode", "'all' (every turn with enough context) or 'last' (after each conversation)",
+        ParamValidators.inArray(new String[] {"all", "last"}));
+    minContext = new IntParam(this, "minContext", "earlier turns a turn needs to be scored; -1: window size (all), 1 (last)",
+        ParamValidators.gtEq(-1));
+    batchSize = new IntParam(this, "batchSize", "windows per model call", ParamValidators.inRange(1, 65_536));
+    topK = new IntParam(this, "topK", "candidates per prediction", ParamValidators.inRange(1, 1000));
+    cacheSize = new LongParam(this, "cacheSize", "prediction cache entries per executor", ParamValidators.gtEq(0));
+    cacheMemoryBytes = new LongParam(this, "cacheMemoryBytes", "cache memory budget per executor, bytes", ParamValidators.gtEq(0));
+    legacyMode = new BooleanParam(this, "legacyMode", "unoptimized baseline: no caches, one window at a time");
+    numPartitions = new IntParam(this, "numPartitions", "partitions to score in; 0: spark.sql.shuffle.partitions",
+        ParamValidators.gtEq(0));
+    setDefault(conversationCol, Corpus.CONVERSATION);
+    setDefault(turnIndexCol, Corpus.TURN_INDEX);
+    setDefault(textCol, Corpus.TEXT);
+    setDefault(mode, "all");
+    setDefault(minContext, ScoreSettings.DEFAULT_MIN_CONTEXT);
+    setDefault(batchSize, 256);
+    setDefault(topK, 5);
+    setDefault(cacheSize, 10_000L);
+    setDefault(cacheMemoryBytes, 256L << 20);
+    setDefault(legacyMode, false);
+    setDefault(numPartitions, 0);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  public Param<String> modelPath() { return modelPath; }
+  public Param<String> conversationCol() { return conversationCol; }
+  public Param<String> turnIndexCol() { return turnIndexCol; }
+  public Param<String> textCol() { return textCol; }
+  public Param<String> mode() { return mode; }
+  public IntParam minContext() { return minContext; }
+  public IntParam batchSize() { return batchSize; }
+  public IntParam topK() { return topK; }
+  public LongParam cacheSize() { return cacheSize; }
+  public LongParam cacheMemoryBytes() { return cacheMemoryBytes; }
+  public BooleanParam legacyMode() { return legacyMode; }
+  public IntParam numPartitions() { return numPartitions; }
+
+  public LsmScorer setModelPath(String v) { set(modelPath, v); return this; }
+  public LsmScorer setConversationCol(String v) { set(conversationCol, v); return this; }
+  public LsmScorer setTurnIndexCol(String v) { set(turnIndexCol, v); return this; }
+  public LsmScorer setTextCol(String v) { set(textCol, v); return this; }
+  public LsmScorer setMode(String v) { set(mode, v); return this; }
+  public LsmScorer setMinContext(int v) { set(minContext, v); return this; }
+  public LsmScorer setBatchSize(int v) { set(batchSize, v); return this; }
+  public LsmScorer setTopK(int v) { set(topK, v); return this; }
+  public LsmScorer setCacheSize(long v) { set(cacheSize, v); return this; }
+  public LsmScorer setCacheMemoryBytes(long v) { set(cacheMemoryBytes, v); return this; }
+  public LsmScorer setLegacyMode(boolean v) { set(legacyMode, v); return this; }
+  public LsmScorer setNumPartitions(int v) { set(numPartitions, v); return this; }
+
+  ScoreSettings settings() {
+    return new ScoreSettings(WindowMode.parse($(mode)), (Integer) $(minContext), (Integer) $(batchSize),
+        (Integer) $(topK), (Long) $(cacheSize), (Long) $(cacheMemoryBytes), (Boolean) $(legacyMode));
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    Corpus.Columns columns = new Corpus.Columns($(conversationCol), $(turnIndexCol), $(textCol), "turns");
+    SparkSession spark = SparkSession.active();
+    Corpus.turns(spark.createDataFrame(java.util.List.of(), schema), "the input", columns);
+    return ScoreSchema.SCORED;
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    if (!isDefined(modelPath)) {
+      throw new IllegalArgumentException("modelPath is not set");
+    }
+    ScoreSettings settings = settings();
+    Corpus.Columns columns = new Corpus.Columns($(conversationCol), $(turnIndexCol), $(textCol), "turns");
+    Dataset<Row> turns = Corpus.turns(dataset.toDF(), "the input", columns);
+    SparkSession spark = dataset.sparkSession();
+    ModelBundle bundle = ModelDirectory.read($(modelPath), spark.sparkContext().hadoopConfiguration());
+    Broadcast<byte[]> bytes = BROADCASTS.computeIfAbsent(bundle.fingerprint(), f -> {
+      byte[] b = bundle.toBytes();
+      LOG.info("broadcasting model {} ({}): {} MiB", bundle.modelId(), f.substring(0, 12), b.length >> 20);
+      return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(b);
+    });
+    PartitionScorer.Metrics metrics = newMetrics(spark);
+    int partitions = (Integer) $(numPartitions) > 0 ? (Integer) $(numPartitions)
+        : spark.sessionState().conf().numShufflePartitions();
+    Dataset<Row> sorted = turns
+        .repartition(partitions, col(Corpus.CONVERSATION))
+        .sortWithinPartitions(Corpus.CONVERSATION, Corpus.TURN_INDEX);
+    PartitionScorer scorer = new PartitionScorer(bytes, bundle.fingerprint(), bundle.modelId(),
+        bundle.config().windowSize(), settings, metrics);
+    JavaRDD<Row> scored = sorted.javaRDD().mapPartitions(scorer);
+    this.lastMetrics = metrics;
+    this.lastBundle = bundle;
+    return spark.createDataFrame(scored, ScoreSchema.SCORED);
+  }
+
+  /** The accumulators of the last {@link #transform}; read them after an action on its result. */
+  public PartitionScorer.Metrics lastMetrics() {
+    return lastMetrics;
+  }
+
+  /** The model the last {@link #transform} read. */
+  public ModelBundle lastBundle() {
+    return lastBundle;
+  }
+
+  private static PartitionScorer.Metrics newMetrics(SparkSession spark) {
+    var sc = spark.sparkContext();
+    CountsByKey loads = new CountsByKey();
+    sc.register(loads, "lsm.modelLoads");
+    return new PartitionScorer.Metrics(loads, sc.longAccumulator("lsm.turns"), sc.longAccumulator("lsm.conversations"),
+        sc.longAccumulator("lsm.windows"), sc.longAccumulator("lsm.errors"),
+        sc.longAccumulator("lsm.skippedShortContext"), sc.longAccumulator("lsm.duplicates"),
+        sc.longAccumulator("lsm.scoringNanos"));
+  }
+
+  @Override
+  public LsmScorer copy(ParamMap extra) {
+    return (LsmScorer) defaultCopy(extra);
+  }
+}

@@ -1,0 +1,43 @@
+package org.lsmspark.spark;
+
+import java.io.Serializable;
+
+/**
+ * How windows are formed and scored on the executors; validated, immutable, and small (it
+ * travels with every task).
+ */
+public record ScoreSettings(WindowMode mode, int minContext, int batchSize, int topK, long cacheSize,
+    long cacheMemoryBytes, boolean legacyMode) implements Serializable {
+
+  /** {@code minContext} value meaning: the window size in mode all, 1 in mode last. */
+  public static final int DEFAULT_MIN_CONTEXT = -1;
+
+  public ScoreSettings {
+    if (mode == null) {
+      throw new IllegalArgumentException("mode must be 'all' or 'last'");
+    }
+    if (minContext < DEFAULT_MIN_CONTEXT) {
+      throw new IllegalArgumentException("min-context must be 0 or more, got " + minContext);
+    }
+    if (batchSize < 1 || batchSize > 65_536) {
+      throw new IllegalArgumentException("batch-size must be in [1, 65536], got " + batchSize);
+    }
+    if (topK < 1 || topK > 1000) {
+      throw new IllegalArgumentException("top-k must be in [1, 1000], got " + topK);
+    }
+    if (cacheSize < 0) {
+      throw new IllegalArgumentException("cache-size must be 0 or more, got " + cacheSize);
+    }
+    if (cacheMemoryBytes < 0) {
+      throw new IllegalArgumentException("cache-memory must be 0 or more, got " + cacheMemoryBytes);
+    }
+  }
+
+  /** The earlier turns a turn needs to be scored, for a model of window {@code window}. */
+  public int minContext(int window) {
+    if (minContext != DEFAULT_MIN_CONTEXT) {
+      return minContext;
+    }
+    return mode == WindowMode.ALL ? window : 1;
+  }
+}

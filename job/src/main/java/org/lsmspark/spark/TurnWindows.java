@@ -1,0 +1,140 @@
+package org.lsmspark.spark;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Turns a stream of turns sorted by conversation and turn index into the windows to score,
+ * holding at most one window of turns in memory. Turns with fewer than {@code minContext}
+ * earlier turns get no window and are counted; missing context is padded in front with empty
+ * turns, which encode to the zero vector.
+ */
+final class TurnWindows implements Iterator<TurnWindows.Window> {
+  /** One input turn. {@code text} may be null (reported, never scored as context). */
+  record Turn(String conversationId, int turnIndex, String text) {}
+
+  /**
+   * A window to score: the turns before the predicted one (oldest first), the predicted turn's
+   * index and its actual text (null in {@code last} mode), or an error that names the problem.
+   */
+  record Window(String conversationId, int turnIndex, List<String> turns, String actualText, String error) {}
+
+  /** What the stream held; every turn read is either a window's target, context only, or skipped. */
+  static final class Counts {
+    long turns;
+    long conversations;
+    long skippedShortContext;
+    long duplicates;
+  }
+
+  private final Iterator<Turn> input;
+  private final int window;
+  private final int minContext;
+  private final WindowMode mode;
+  private final Counts counts;
+  private final ArrayDeque<String> context;
+  private final ArrayDeque<Window> ready = new ArrayDeque<>();
+
+  private String conversation;
+  private int seenInConversation;
+  private int lastIndex;
+  private boolean ended;
+
+  TurnWindows(Iterator<Turn> input, int window, int minContext, WindowMode mode, Counts counts) {
+    this.input = input;
+    this.window = window;
+    this.minContext = minContext;
+    this.mode = mode;
+    this.counts = counts;
+    this.context = new ArrayDeque<>(window + 1);
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (ready.isEmpty() && !ended) {
+      if (input.hasNext()) {
+        accept(input.next());
+      } else {
+        endConversation();
+        ended = true;
+      }
+    }
+    return !ready.isEmpty();
+  }
+
+  @Override
+  public Window next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    return ready.poll();
+  }
+
+  private void accept(Turn t) {
+    counts.turns++;
+    if (!t.conversationId().equals(conversation)) {
+      endConversation();
+      conversation = t.conversationId();
+      counts.conversations++;
+      context.clear();
+      seenInConversation = 0;
+    } else if (t.turnIndex() == lastIndex) {
+      counts.duplicates++;
+      ready.add(new Window(t.conversationId(), t.turnIndex(), List.of(), t.text(),
+          "duplicate turn_index " + t.turnIndex() + " in conversation " + t.conversationId()
+              + "; only the first such turn is used as context"));
+      return;
+    }
+    lastIndex = t.turnIndex();
+    if (mode == WindowMode.ALL) {
+      if (seenInConversation >= minContext) {
+        ready.add(window(t.conversationId(), t.turnIndex(), t.text()));
+      } else {
+        counts.skippedShortContext++;
+      }
+    }
+    seenInConversation++;
+    push(t.text());
+  }
+
+  private void endConversation() {
+    if (conversation != null && mode == WindowMode.LAST) {
+      if (seenInConversation >= minContext) {
+        ready.add(window(conversation, lastIndex + 1, null));
+      } else {
+        counts.skippedShortContext++;
+      }
+    }
+    conversation = null;
+  }
+
+  private void push(String text) {
+    context.addLast(text == null ? NULL_TEXT : text);
+    if (context.size() > window) {
+      context.removeFirst();
+    }
+  }
+
+  private Window window(String conversationId, int turnIndex, String actual) {
+    List<String> turns = new ArrayList<>(window);
+    turns.addAll(Collections.nCopies(window - context.size(), ""));
+    int position = 0;
+    String error = null;
+    for (String s : context) {
+      if (s == NULL_TEXT && error == null) {
+        error = "context turn " + (seenInConversation - context.size() + position)
+            + " (by position) of conversation " + conversationId + " has no text (null)";
+      }
+      turns.add(s == NULL_TEXT ? "" : s);
+      position++;
+    }
+    return new Window(conversationId, turnIndex, turns, actual, error);
+  }
+
+  @SuppressWarnings("StringOperationCanBeSimplified")
+  private static final String NULL_TEXT = new String("\u0000null");
+}

@@ -1,0 +1,196 @@
+package org.lsmspark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lsmspark.inference.LsmModel;
+import org.lsmspark.inference.Prediction;
+import org.lsmspark.model.ModelDirectory;
+
+class ScoreJobTest {
+  static final Path GOLDEN = Path.of(System.getProperty("golden.dir"));
+  static final String MODEL = GOLDEN.resolve("model").toString();
+  static SparkSession spark;
+  static List<List<String>> conversations;
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    spark = SparkTestSession.get();
+    // conversations of 10 to 14 turns built from the golden windows' real turns
+    ObjectMapper json = new ObjectMapper();
+    List<String> lines = Files.readAllLines(GOLDEN.resolve("windows.jsonl"));
+    conversations = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      List<String> turns = new ArrayList<>();
+      for (JsonNode t : json.readTree(lines.get(i)).get("turns")) {
+        turns.add(t.asText());
+      }
+      for (JsonNode t : json.readTree(lines.get(i + 12)).get("turns")) {
+        if (turns.size() < 10 + i % 5) {
+          turns.add(t.asText());
+        }
+      }
+      conversations.add(turns);
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int c = 0; c < conversations.size(); c++) {
+      for (int t = 0; t < conversations.get(c).size(); t++) {
+        rows.add(RowFactory.create("conv-" + c, t, conversations.get(c).get(t)));
+      }
+    }
+    Collections.shuffle(rows, new java.util.Random(3));
+    StructType schema = new StructType().add("dialogue_id", DataTypes.StringType)
+        .add("turn_index", DataTypes.IntegerType).add("text", DataTypes.StringType);
+    spark.createDataFrame(rows, schema).repartition(3).write().parquet(tmp.resolve("turns").toString());
+    List<Row> convRows = new ArrayList<>();
+    for (int c = 0; c < conversations.size(); c++) {
+      convRows.add(RowFactory.create("conv-" + c, conversations.get(c)));
+    }
+    StructType convSchema = new StructType().add("dialogue_id", DataTypes.StringType)
+        .add("turns", DataTypes.createArrayType(DataTypes.StringType));
+    spark.createDataFrame(convRows, convSchema).write().parquet(tmp.resolve("conversations").toString());
+  }
+
+  @AfterAll
+  static void stop() {
+    SparkTestSession.release();
+  }
+
+  static ScoreJob.Request request(String input, String output, int partitions, int batch, WindowMode mode) {
+    return new ScoreJob.Request(MODEL, input, output, Corpus.Columns.defaults(),
+        new ScoreSettings(mode, ScoreSettings.DEFAULT_MIN_CONTEXT, batch, 5, 1000, 64L << 20, false),
+        LocalDate.of(2026, 11, 28), partitions);
+  }
+
+  /** conversation/turn → predicted text, confidence and top-k texts, for comparisons. */
+  static Map<String, String> read(String output) {
+    Map<String, String> out = new TreeMap<>();
+    for (Row r : spark.read().parquet(output).collectAsList()) {
+      String key = r.getAs("conversation_id") + "/" + r.getAs("turn_index") + "@" + r.getAs("run_date");
+      String value = r.getAs("status") + "|" + r.getAs("predicted_text") + "|" + r.getAs("confidence") + "|"
+          + topK(r) + "|" + r.getAs("actual_text");
+      if (out.put(key, value) != null) {
+        throw new AssertionError("duplicate row " + key);
+      }
+    }
+    return out;
+  }
+
+  static String topK(Row r) {
+    if (r.isNullAt(r.fieldIndex("top_k"))) {
+      return "null";
+    }
+    StringBuilder b = new StringBuilder();
+    for (Row c : r.<Row>getList(r.fieldIndex("top_k"))) {
+      b.append(c.getString(0)).append('=').append(c.getFloat(1)).append(';');
+    }
+    return b.toString();
+  }
+
+  @Test
+  void everyWindowIsScoredExactlyAsTheCoreScoresIt() {
+    String out = tmp.resolve("out-a").toString();
+    ScoreJob.Result result = ScoreJob.run(spark, request(tmp.resolve("turns").toString(), out, 3, 64, WindowMode.ALL));
+    long expectedWindows = conversations.stream().mapToLong(c -> Math.max(0, c.size() - 10)).sum();
+    assertEquals(expectedWindows, result.counts().get("windows_scored"));
+    assertEquals(expectedWindows, result.counts().get("rows_written"));
+    long turns = conversations.stream().mapToLong(List::size).sum();
+    assertEquals(turns, result.counts().get("turns_read"));
+    assertEquals(turns, result.counts().get("windows_scored") + result.counts().get("skipped_short_context"));
+    assertEquals(0L, result.counts().get("errors"));
+
+    LsmModel lsm = LsmModel.of(ModelDirectory.read(MODEL));
+    Map<String, String> actual = read(out);
+    assertEquals(expectedWindows, actual.size());
+    for (int c = 0; c < conversations.size(); c++) {
+      List<String> turnsOf = conversations.get(c);
+      for (int t = 10; t < turnsOf.size(); t++) {
+        Prediction p = lsm.predict(List.of(turnsOf.subList(t - 10, t)), 5).get(0);
+        String v = actual.get("conv-" + c + "/" + t + "@2026-11-28");
+        StringBuilder top = new StringBuilder();
+        p.topK().forEach(x -> top.append(x.text()).append('=').append(x.score()).append(';'));
+        assertEquals("ok|" + p.predictedText() + "|" + p.confidence() + "|" + top + "|" + turnsOf.get(t), v,
+            "conv-" + c + "/" + t);
+      }
+    }
+    assertTrue(Files.exists(Path.of(result.manifest().replace("file:", ""))));
+  }
+
+  @Test
+  void sameOutputForAnyPartitioningAndBatchSizeAndLayout() {
+    String turns = tmp.resolve("turns").toString();
+    Map<String, String> reference = null;
+    int run = 0;
+    for (int[] pb : new int[][] {{1, 1}, {3, 64}, {8, 1}, {8, 64}}) {
+      String out = tmp.resolve("out-p" + run++).toString();
+      ScoreJob.run(spark, request(turns, out, pb[0], pb[1], WindowMode.ALL));
+      Map<String, String> rows = read(out);
+      if (reference == null) {
+        reference = rows;
+      } else {
+        assertEquals(reference, rows, "partitions " + pb[0] + ", batch " + pb[1]);
+      }
+    }
+    String out = tmp.resolve("out-conv").toString();
+    ScoreJob.run(spark, request(tmp.resolve("conversations").toString(), out, 2, 16, WindowMode.ALL));
+    assertEquals(reference, read(out), "conversation layout");
+  }
+
+  @Test
+  void rerunOfADateReplacesOnlyThatPartition() {
+    String turns = tmp.resolve("turns").toString();
+    String out = tmp.resolve("out-rerun").toString();
+    ScoreJob.run(spark, request(turns, out, 2, 32, WindowMode.LAST));
+    Map<String, String> first = read(out);
+    ScoreJob.Request other = request(turns, out, 2, 32, WindowMode.LAST);
+    ScoreJob.run(spark, new ScoreJob.Request(other.model(), other.input(), other.output(), other.columns(),
+        other.settings(), LocalDate.of(2026, 11, 27), 2));
+    ScoreJob.run(spark, request(turns, out, 5, 7, WindowMode.LAST));
+    Map<String, String> all = read(out);
+    assertEquals(2 * conversations.size(), all.size());
+    Map<String, String> sameDate = new TreeMap<>(all);
+    sameDate.keySet().removeIf(k -> !k.endsWith("@2026-11-28"));
+    assertEquals(first, sameDate);
+    assertEquals(conversations.size(), spark.read().parquet(out).where("run_date = '2026-11-28'")
+        .select("run_id").distinct().count() * conversations.size());
+  }
+
+  @Test
+  void schemaErrorsNameTheColumn() throws Exception {
+    String bad = tmp.resolve("bad").toString();
+    spark.range(3).selectExpr("cast(id as string) as dialogue_id", "id as turn_index", "id as text")
+        .write().mode(SaveMode.Overwrite).parquet(bad);
+    SchemaException e = assertThrows(SchemaException.class,
+        () -> ScoreJob.run(spark, request(bad, tmp.resolve("never").toString(), 1, 8, WindowMode.ALL)));
+    assertTrue(e.getMessage().contains("column 'text'") && e.getMessage().contains("found bigint"), e.getMessage());
+    String missing = tmp.resolve("missing").toString();
+    spark.range(3).selectExpr("cast(id as string) as dialogue_id", "id as turn_index")
+        .write().mode(SaveMode.Overwrite).parquet(missing);
+    e = assertThrows(SchemaException.class,
+        () -> ScoreJob.run(spark, request(missing, tmp.resolve("never").toString(), 1, 8, WindowMode.ALL)));
+    assertTrue(e.getMessage().contains("column 'text'") && e.getMessage().contains("missing"), e.getMessage());
+    assertTrue(!Files.exists(tmp.resolve("never")));
+  }
+}
