@@ -15,4 +15,34 @@ final class Options {
       throw new Main.UserException(option + " must be 0 or more, got " + value);
     }
   }
+
+  static void atMost(String option, long value, long max) {
+    if (value > max) {
+      throw new Main.UserException(option + " must be at most " + max + ", got " + value);
+    }
+  }
+
+  /** A byte count: digits with an optional k, m or g suffix (powers of 1024; "mb", "mib" also read). */
+  static long bytes(String option, String value) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*(?:([kmg])(?:i?b)?|b)?\\s*")
+        .matcher(value == null ? "" : value);
+    if (!m.matches()) {
+      throw new Main.UserException(option + " must be a byte count such as 268435456, 512k, 256m or 1g, got \""
+          + value + "\"");
+    }
+    int shift = m.group(2) == null ? 0 : switch (Character.toLowerCase(m.group(2).charAt(0))) {
+      case 'k' -> 10;
+      case 'm' -> 20;
+      default -> 30;
+    };
+    try {
+      long n = Long.parseLong(m.group(1));
+      if (n > (Long.MAX_VALUE >> shift)) {
+        throw new NumberFormatException();
+      }
+      return n << shift;
+    } catch (NumberFormatException e) {
+      throw new Main.UserException(option + " is too large: " + value);
+    }
+  }
 }

@@ -13,9 +13,13 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.lsmspark.inference.LsmModel;
+import java.util.Locale;
+import org.lsmspark.inference.CacheStats;
+import org.lsmspark.inference.EngineOptions;
+import org.lsmspark.inference.EngineStats;
+import org.lsmspark.inference.InferenceEngine;
 import org.lsmspark.inference.Prediction;
-import org.lsmspark.model.ModelDirectory;
+import org.lsmspark.inference.WindowResult;
 import org.lsmspark.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +32,8 @@ import picocli.CommandLine.Option;
       "Predicts the next turn of each window in a JSON-lines file.",
       "Input lines: {\"id\": ..., \"turns\": [W strings]}. Output lines, in input order:",
       "{\"id\", \"predicted_text\", \"confidence\", \"top_k\": [{\"text\", \"score\"}...], \"embedding\"?},",
-      "or {\"id\", \"error\"} for a line that cannot be scored. Exits 1 when any line failed."
+      "or {\"id\", \"error\"} for a line that cannot be scored. Exits 1 when any line failed.",
+      "Prints the cache statistics, the load and scoring times and windows per second at the end."
     })
 final class PredictCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,72 +56,153 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--emit-embedding", description = "Also write each predicted embedding.")
   boolean emitEmbedding;
 
+  @Option(names = "--lazy-load", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Read the model on the first prediction (default); --no-lazy-load reads it up front.")
+  boolean lazyLoad;
+
+  @Option(names = "--cache-size", defaultValue = "10000",
+      description = "Most entries per cache; 0 disables caching (default: ${DEFAULT-VALUE}).")
+  int cacheSize;
+
+  @Option(names = "--cache-memory", defaultValue = "256m",
+      description = "Most bytes all caches hold together, e.g. 268435456, 512k, 256m, 1g; 0 disables caching (default: ${DEFAULT-VALUE}).")
+  String cacheMemory;
+
+  @Option(names = "--legacy-mode",
+      description = "The unoptimized baseline: eager load, no caches, one window at a time. Same output.")
+  boolean legacyMode;
+
+  @Option(names = "--stats-json", paramLabel = "FILE",
+      description = "Also write the statistics as JSON: load_seconds, scoring_seconds, windows, windows_per_second, one object per cache.")
+  Path statsJson;
+
   @Override
   public Integer call() throws IOException {
     Options.positive("--top-k", topK);
     Options.positive("--batch-size", batchSize);
+    Options.atMost("--batch-size", batchSize, EngineOptions.MAX_BATCH_SIZE_LIMIT);
+    Options.atMost("--top-k", topK, EngineOptions.MAX_TOP_K);
+    Options.nonNegative("--cache-size", cacheSize);
+    long cacheBytes = Options.bytes("--cache-memory", cacheMemory);
     if (!Files.isRegularFile(input)) {
       throw new Main.UserException("input " + input + " does not exist or is not a file");
     }
-    long t0 = System.nanoTime();
-    LsmModel lsm = LsmModel.of(ModelDirectory.read(model));
-    double loadSeconds = (System.nanoTime() - t0) / 1e9;
+    EngineOptions engineOptions = EngineOptions.builder()
+        .modelLocation(model)
+        .lazyLoad(lazyLoad)
+        .cacheSize(cacheSize)
+        .cacheMemoryBytes(cacheBytes)
+        .maxBatchSize(batchSize)
+        .legacyMode(legacyMode)
+        .topK(topK)
+        .build();
     Path tmp = output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".partial");
     long windows = 0;
     long failed = 0;
-    long t1 = System.nanoTime();
-    try (JsonLines lines = new JsonLines(input);
-        BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      List<Item> chunk = new ArrayList<>(batchSize);
-      for (JsonLines.Line line = lines.next(); ; line = lines.next()) {
-        if (line != null && line.text() != null && line.text().isBlank()) {
-          continue;
+    double loadSeconds;
+    double seconds;
+    EngineStats stats;
+    try (InferenceEngine engine = new InferenceEngine(engineOptions)) {
+      boolean loadedBefore = engine.isLoaded();
+      long t1 = System.nanoTime();
+      try (JsonLines lines = new JsonLines(input);
+          BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        List<Item> chunk = new ArrayList<>(batchSize);
+        for (JsonLines.Line line = lines.next(); ; line = lines.next()) {
+          if (line != null && line.text() != null && line.text().isBlank()) {
+            continue;
+          }
+          if (line != null) {
+            chunk.add(Item.parse(line));
+          }
+          if (chunk.size() == batchSize || (line == null && !chunk.isEmpty())) {
+            failed += score(engine, chunk, out);
+            windows += chunk.size();
+            chunk.clear();
+          }
+          if (line == null) {
+            break;
+          }
         }
-        if (line != null) {
-          chunk.add(Item.parse(line, lsm.windowSize()));
-        }
-        if (chunk.size() == batchSize || (line == null && !chunk.isEmpty())) {
-          failed += score(lsm, chunk, out);
-          windows += chunk.size();
-          chunk.clear();
-        }
-        if (line == null) {
-          break;
-        }
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(tmp);
+        throw e;
       }
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
+      Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      stats = engine.stats();
+      loadSeconds = stats.loadSeconds();
+      // a lazy load happens inside the scoring loop; it is reported as loading, not scoring
+      seconds = Math.max(0, (System.nanoTime() - t1) / 1e9 - (loadedBefore ? 0 : loadSeconds));
     }
-    Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    double seconds = (System.nanoTime() - t1) / 1e9;
-    System.err.printf("lsm predict: %d windows, %d failed, model loaded in %.2f s, scored in %.2f s (%.1f windows/s) -> %s%n",
-        windows, failed, loadSeconds, seconds, (windows - failed) / Math.max(seconds, 1e-9), output);
+    double perSecond = (windows - failed) / Math.max(seconds, 1e-9);
+    System.err.printf(Locale.ROOT,
+        "lsm predict: %d windows, %d failed, model loaded in %.2f s, scored in %.2f s (%.1f windows/s)%s -> %s%n",
+        windows, failed, loadSeconds, seconds, perSecond, legacyMode ? ", legacy mode" : "", output);
+    for (CacheStats c : stats.caches()) {
+      System.err.println("lsm predict: " + (c.enabled() ? c.toString() : c.name() + " cache: off"));
+    }
+    if (statsJson != null) {
+      writeStats(stats, loadSeconds, seconds, windows, failed, perSecond);
+    }
     if (failed > 0) {
       System.err.printf("lsm predict: %d of %d lines failed; see their \"error\" field in %s%n", failed, windows, output);
     }
     return failed > 0 ? 1 : 0;
   }
 
+  private void writeStats(EngineStats stats, double loadSeconds, double seconds, long windows, long failed,
+      double perSecond) throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("load_seconds", loadSeconds);
+    root.put("scoring_seconds", seconds);
+    root.put("windows", windows);
+    root.put("failed_windows", failed);
+    root.put("windows_per_second", perSecond);
+    root.put("legacy_mode", legacyMode);
+    root.put("model_windows", stats.modelWindows());
+    root.put("model_batches", stats.modelBatches());
+    root.put("fallbacks", stats.fallbacks());
+    root.put("heap_trims", stats.heapTrims());
+    for (CacheStats c : stats.caches()) {
+      ObjectNode o = root.putObject(c.name() + "_cache");
+      o.put("enabled", c.enabled());
+      o.put("requests", c.requests());
+      o.put("hits", c.hits());
+      o.put("misses", c.misses());
+      o.put("hit_rate", c.hitRate());
+      o.put("evictions", c.evictions());
+      o.put("entries", c.entries());
+      o.put("estimated_bytes", c.estimatedBytes());
+      o.put("max_entries", c.maxEntries());
+      o.put("max_bytes", c.maxBytes());
+      o.put("load_seconds", c.loadSeconds());
+    }
+    Files.writeString(statsJson, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n",
+        StandardCharsets.UTF_8);
+  }
+
   /** Scores the valid items of a chunk together, writes every item in order; returns the failures. */
-  private long score(LsmModel lsm, List<Item> chunk, BufferedWriter out) throws IOException {
+  private long score(InferenceEngine engine, List<Item> chunk, BufferedWriter out) throws IOException {
     List<List<String>> windows = new ArrayList<>();
     for (Item item : chunk) {
       if (item.error == null) {
         windows.add(item.turns);
       }
     }
-    List<Prediction> predictions = lsm.predict(windows, topK);
+    List<WindowResult> results = engine.predictBatch(windows, topK);
     long failed = 0;
     int p = 0;
     for (Item item : chunk) {
       ObjectNode row = JSON.createObjectNode();
       row.set("id", item.id);
-      if (item.error != null) {
-        row.put("error", item.error);
+      WindowResult result = item.error == null ? results.get(p++) : null;
+      String error = item.error != null ? item.error
+          : result.isOk() ? null : "line " + item.line + ": " + result.error();
+      if (error != null) {
+        row.put("error", error);
         failed++;
       } else {
-        write(row, predictions.get(p++));
+        write(row, result.prediction());
       }
       out.write(JSON.writeValueAsString(row));
       out.write('\n');
@@ -141,17 +227,24 @@ final class PredictCommand implements Callable<Integer> {
 
   /** One input line: an id and a window, or an error that names what is wrong. */
   private static final class Item {
+    final long line;
     final JsonNode id;
     final List<String> turns;
     final String error;
 
-    private Item(JsonNode id, List<String> turns, String error) {
+    private Item(long line, JsonNode id, List<String> turns, String error) {
+      this.line = line;
       this.id = id;
       this.turns = turns;
       this.error = error;
     }
 
-    static Item parse(JsonLines.Line line, int window) {
+    private Item(JsonNode id, List<String> turns, String error) {
+      this(-1, id, turns, error);
+    }
+
+    /** Parses one line; the engine checks the window's length against the model. */
+    static Item parse(JsonLines.Line line) {
       JsonNode lineNumber = JSON.getNodeFactory().numberNode(line.number());
       if (line.error() != null) {
         return new Item(lineNumber, null, "line " + line.number() + ": " + line.error());
@@ -173,18 +266,14 @@ final class PredictCommand implements Callable<Integer> {
       if (turns == null || !turns.isArray()) {
         return new Item(id, null, "line " + line.number() + ": no \"turns\" array");
       }
-      if (turns.size() != window) {
-        return new Item(id, null, "line " + line.number() + ": " + turns.size()
-            + " turns, the model's window is " + window);
-      }
-      List<String> texts = new ArrayList<>(window);
+      List<String> texts = new ArrayList<>(turns.size());
       for (int i = 0; i < turns.size(); i++) {
         if (!turns.get(i).isTextual()) {
           return new Item(id, null, "line " + line.number() + ": turn " + i + " is not a string");
         }
         texts.add(turns.get(i).asText());
       }
-      return new Item(id, texts, null);
+      return new Item(line.number(), id, texts, null);
     }
   }
 }

@@ -37,6 +37,77 @@ class PredictCommandTest {
     assertTrue(report.strip().endsWith("46 passed, 0 failed"), report);
   }
 
+  private static void assertPassesTheChecker(Path out) throws Exception {
+    Process p = new ProcessBuilder("python3", GOLDEN.resolve("check_predictions.py").toString(),
+        GOLDEN.resolve("expected.jsonl").toString(), out.toString()).redirectErrorStream(true).start();
+    String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), report);
+    assertTrue(report.strip().endsWith("46 passed, 0 failed"), report);
+  }
+
+  @Test
+  void legacyModeAndEveryEngineSettingWriteTheSameOutput() throws Exception {
+    String[] common = {"predict", "--model", GOLDEN.resolve("model").toString(),
+        "--input", GOLDEN.resolve("windows.jsonl").toString(), "--emit-embedding"};
+    Path legacy = tmp.resolve("legacy.jsonl");
+    assertEquals(0, Main.run(concat(common, "--output", legacy.toString(), "--legacy-mode")));
+    assertPassesTheChecker(legacy);
+    String[][] variants = {
+      {"--batch-size", "256"},
+      {"--batch-size", "1", "--no-lazy-load"},
+      {"--batch-size", "5", "--cache-size", "0"},
+      {"--batch-size", "3", "--cache-size", "4", "--cache-memory", "16k"},
+      {"--lazy-load", "--cache-memory", "1g"},
+    };
+    for (String[] v : variants) {
+      Path out = tmp.resolve("optimized.jsonl");
+      assertEquals(0, Main.run(concat(concat(common, "--output", out.toString()), v)));
+      assertEquals(Files.readString(legacy), Files.readString(out), String.join(" ", v));
+    }
+  }
+
+  @Test
+  void statsJsonHoldsTimesRatesAndOneObjectPerCache() throws Exception {
+    Path out = tmp.resolve("p.jsonl");
+    Path stats = tmp.resolve("stats.json");
+    assertEquals(0, Main.run("predict", "--model", GOLDEN.resolve("model").toString(),
+        "--input", GOLDEN.resolve("windows.jsonl").toString(), "--output", out.toString(),
+        "--batch-size", "10", "--stats-json", stats.toString()));
+    JsonNode s = JSON.readTree(stats.toFile());
+    assertTrue(s.get("load_seconds").asDouble() > 0);
+    assertTrue(s.get("scoring_seconds").asDouble() > 0);
+    assertEquals(46, s.get("windows").asLong());
+    assertTrue(s.get("windows_per_second").asDouble() > 0);
+    JsonNode p = s.get("prediction_cache");
+    assertEquals(46, p.get("requests").asLong());
+    assertEquals(1, p.get("hits").asLong(), "the fixture repeats one window");
+    assertEquals(45, p.get("entries").asLong());
+    assertTrue(p.get("estimated_bytes").asLong() > 0);
+    for (String cache : List.of("prediction_cache", "embedding_cache", "decode_cache", "similarity_cache")) {
+      JsonNode c = s.get(cache);
+      for (String key : List.of("requests", "hits", "hit_rate", "evictions", "entries", "estimated_bytes", "load_seconds")) {
+        assertTrue(c.has(key), cache + "." + key);
+      }
+    }
+    assertTrue(s.get("embedding_cache").get("requests").asLong() > 0, "the fixture has turns outside the vocabulary");
+
+    Path legacyStats = tmp.resolve("legacy.json");
+    assertEquals(0, Main.run("predict", "--model", GOLDEN.resolve("model").toString(),
+        "--input", GOLDEN.resolve("windows.jsonl").toString(), "--output", out.toString(),
+        "--legacy-mode", "--stats-json", legacyStats.toString()));
+    JsonNode l = JSON.readTree(legacyStats.toFile());
+    assertTrue(l.get("legacy_mode").asBoolean());
+    assertFalse(l.get("prediction_cache").get("enabled").asBoolean());
+    assertEquals(46, l.get("model_windows").asLong());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   @Test
   void malformedLinesBecomeErrorRowsAndTheRestIsScored() throws Exception {
     List<String> good = Files.readAllLines(GOLDEN.resolve("windows.jsonl"));
@@ -71,7 +142,7 @@ class PredictCommandTest {
     assertTrue(rows.get(1).get("error").asText().contains("invalid JSON"));
     assertTrue(rows.get(2).get("error").asText().contains("no \"id\""));
     assertEquals("short", rows.get(3).get("id").asText());
-    assertTrue(rows.get(3).get("error").asText().contains("1 turns, the model's window is 10"));
+    assertEquals("line 4: window has 1 turns, the model's window is 10", rows.get(3).get("error").asText());
     assertTrue(rows.get(4).get("error").asText().contains("turn 0 is not a string"));
     assertEquals("w002", rows.get(5).get("id").asText());
     assertTrue(rows.get(5).has("predicted_text"));
@@ -90,6 +161,14 @@ class PredictCommandTest {
     assertEquals(2, Main.run("predict", "--model", GOLDEN.resolve("model").toString(),
         "--input", GOLDEN.resolve("windows.jsonl").toString(), "--output", out.toString(), "--batch-size", "0"));
     assertEquals(2, Main.run("predict", "--model", tmp.resolve("nope").toString(),
+        "--input", GOLDEN.resolve("windows.jsonl").toString(), "--output", out.toString()));
+    for (String[] bad : new String[][] {{"--cache-memory", "lots"}, {"--cache-size", "-1"}, {"--batch-size", "100000"},
+        {"--no-lazy-load", "--cache-memory", "99999999999999999999g"}}) {
+      String[] args = concat(new String[] {"predict", "--model", GOLDEN.resolve("model").toString(),
+          "--input", GOLDEN.resolve("windows.jsonl").toString(), "--output", out.toString()}, bad);
+      assertEquals(2, Main.run(args), String.join(" ", bad));
+    }
+    assertEquals(2, Main.run("predict", "--model", tmp.resolve("nope").toString(), "--no-lazy-load",
         "--input", GOLDEN.resolve("windows.jsonl").toString(), "--output", out.toString()));
     assertFalse(Files.exists(out));
   }
