@@ -38,11 +38,12 @@ public final class LsmScorer extends Transformer {
   private final Param<String> conversationCol;
   private final Param<String> turnIndexCol;
   private final Param<String> textCol;
+  private final Param<String> turnsCol;
   private final Param<String> mode;
   private final IntParam minContext;
   private final IntParam batchSize;
   private final IntParam topK;
-  private final LongParam cacheSize;
+  private final IntParam cacheSize;
   private final LongParam cacheMemoryBytes;
   private final BooleanParam legacyMode;
   private final IntParam numPartitions;
@@ -62,13 +63,14 @@ public final class LsmScorer extends Transformer {
     conversationCol = new Param<>(this, "conversationCol", "conversation id column");
     turnIndexCol = new Param<>(this, "turnIndexCol", "turn index column");
     textCol = new Param<>(this, "textCol", "turn text column");
+    turnsCol = new Param<>(this, "turnsCol", "array-of-turns column, for one row per conversation");
     mode = new Param<>(this, "mode", "'all' (every turn with enough context) or 'last' (after each conversation)",
         ParamValidators.inArray(new String[] {"all", "last"}));
     minContext = new IntParam(this, "minContext", "earlier turns a turn needs to be scored; -1: window size (all), 1 (last)",
         ParamValidators.gtEq(-1));
     batchSize = new IntParam(this, "batchSize", "windows per model call", ParamValidators.inRange(1, 65_536));
     topK = new IntParam(this, "topK", "candidates per prediction", ParamValidators.inRange(1, 1000));
-    cacheSize = new LongParam(this, "cacheSize", "prediction cache entries per executor", ParamValidators.gtEq(0));
+    cacheSize = new IntParam(this, "cacheSize", "prediction cache entries per executor", ParamValidators.gtEq(0));
     cacheMemoryBytes = new LongParam(this, "cacheMemoryBytes", "cache memory budget per executor, bytes", ParamValidators.gtEq(0));
     legacyMode = new BooleanParam(this, "legacyMode", "unoptimized baseline: no caches, one window at a time");
     numPartitions = new IntParam(this, "numPartitions", "partitions to score in; 0: spark.sql.shuffle.partitions",
@@ -76,11 +78,12 @@ public final class LsmScorer extends Transformer {
     setDefault(conversationCol, Corpus.CONVERSATION);
     setDefault(turnIndexCol, Corpus.TURN_INDEX);
     setDefault(textCol, Corpus.TEXT);
+    setDefault(turnsCol, "turns");
     setDefault(mode, "all");
     setDefault(minContext, ScoreSettings.DEFAULT_MIN_CONTEXT);
     setDefault(batchSize, 256);
     setDefault(topK, 5);
-    setDefault(cacheSize, 10_000L);
+    setDefault(cacheSize, 10_000);
     setDefault(cacheMemoryBytes, 256L << 20);
     setDefault(legacyMode, false);
     setDefault(numPartitions, 0);
@@ -95,11 +98,12 @@ public final class LsmScorer extends Transformer {
   public Param<String> conversationCol() { return conversationCol; }
   public Param<String> turnIndexCol() { return turnIndexCol; }
   public Param<String> textCol() { return textCol; }
+  public Param<String> turnsCol() { return turnsCol; }
   public Param<String> mode() { return mode; }
   public IntParam minContext() { return minContext; }
   public IntParam batchSize() { return batchSize; }
   public IntParam topK() { return topK; }
-  public LongParam cacheSize() { return cacheSize; }
+  public IntParam cacheSize() { return cacheSize; }
   public LongParam cacheMemoryBytes() { return cacheMemoryBytes; }
   public BooleanParam legacyMode() { return legacyMode; }
   public IntParam numPartitions() { return numPartitions; }
@@ -108,25 +112,29 @@ public final class LsmScorer extends Transformer {
   public LsmScorer setConversationCol(String v) { set(conversationCol, v); return this; }
   public LsmScorer setTurnIndexCol(String v) { set(turnIndexCol, v); return this; }
   public LsmScorer setTextCol(String v) { set(textCol, v); return this; }
+  public LsmScorer setTurnsCol(String v) { set(turnsCol, v); return this; }
   public LsmScorer setMode(String v) { set(mode, v); return this; }
   public LsmScorer setMinContext(int v) { set(minContext, v); return this; }
   public LsmScorer setBatchSize(int v) { set(batchSize, v); return this; }
   public LsmScorer setTopK(int v) { set(topK, v); return this; }
-  public LsmScorer setCacheSize(long v) { set(cacheSize, v); return this; }
+  public LsmScorer setCacheSize(int v) { set(cacheSize, v); return this; }
   public LsmScorer setCacheMemoryBytes(long v) { set(cacheMemoryBytes, v); return this; }
   public LsmScorer setLegacyMode(boolean v) { set(legacyMode, v); return this; }
   public LsmScorer setNumPartitions(int v) { set(numPartitions, v); return this; }
 
   ScoreSettings settings() {
     return new ScoreSettings(WindowMode.parse($(mode)), (Integer) $(minContext), (Integer) $(batchSize),
-        (Integer) $(topK), (Long) $(cacheSize), (Long) $(cacheMemoryBytes), (Boolean) $(legacyMode));
+        (Integer) $(topK), (Integer) $(cacheSize), (Long) $(cacheMemoryBytes), (Boolean) $(legacyMode));
+  }
+
+  private Corpus.Columns columns() {
+    return new Corpus.Columns($(conversationCol), $(turnIndexCol), $(textCol), $(turnsCol));
   }
 
   @Override
   public StructType transformSchema(StructType schema) {
-    Corpus.Columns columns = new Corpus.Columns($(conversationCol), $(turnIndexCol), $(textCol), "turns");
     SparkSession spark = SparkSession.active();
-    Corpus.turns(spark.createDataFrame(java.util.List.of(), schema), "the input", columns);
+    Corpus.turns(spark.createDataFrame(java.util.List.of(), schema), "the input", columns());
     return ScoreSchema.SCORED;
   }
 
@@ -136,8 +144,7 @@ public final class LsmScorer extends Transformer {
       throw new IllegalArgumentException("modelPath is not set");
     }
     ScoreSettings settings = settings();
-    Corpus.Columns columns = new Corpus.Columns($(conversationCol), $(turnIndexCol), $(textCol), "turns");
-    Dataset<Row> turns = Corpus.turns(dataset.toDF(), "the input", columns);
+    Dataset<Row> turns = Corpus.turns(dataset.toDF(), "the input", columns());
     SparkSession spark = dataset.sparkSession();
     ModelBundle bundle = ModelDirectory.read($(modelPath), spark.sparkContext().hadoopConfiguration());
     Broadcast<byte[]> bytes = BROADCASTS.computeIfAbsent(bundle.fingerprint(), f -> {
@@ -173,7 +180,9 @@ public final class LsmScorer extends Transformer {
     var sc = spark.sparkContext();
     CountsByKey loads = new CountsByKey();
     sc.register(loads, "lsm.modelLoads");
-    return new PartitionScorer.Metrics(loads, sc.longAccumulator("lsm.turns"), sc.longAccumulator("lsm.conversations"),
+    EngineStatsAccumulator engines = new EngineStatsAccumulator();
+    sc.register(engines, "lsm.engineStats");
+    return new PartitionScorer.Metrics(loads, engines, sc.longAccumulator("lsm.turns"), sc.longAccumulator("lsm.conversations"),
         sc.longAccumulator("lsm.windows"), sc.longAccumulator("lsm.errors"),
         sc.longAccumulator("lsm.skippedShortContext"), sc.longAccumulator("lsm.duplicates"),
         sc.longAccumulator("lsm.scoringNanos"));

@@ -11,7 +11,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
-import org.lsmspark.inference.LsmModel;
+import org.lsmspark.inference.InferenceEngine;
+import org.lsmspark.inference.WindowResult;
 import org.lsmspark.inference.Prediction;
 import org.lsmspark.tokenizer.Tokenizer;
 
@@ -29,7 +30,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
   private final Metrics metrics;
 
   /** Accumulators of the scoring pass; exact because scoring runs in the final stage of the write. */
-  record Metrics(CountsByKey modelLoads, LongAccumulator turns, LongAccumulator conversations,
+  record Metrics(CountsByKey modelLoads, EngineStatsAccumulator engineStats, LongAccumulator turns, LongAccumulator conversations,
       LongAccumulator windows, LongAccumulator errors, LongAccumulator skippedShortContext,
       LongAccumulator duplicates, LongAccumulator scoringNanos) implements java.io.Serializable {}
 
@@ -62,6 +63,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     return new Iterator<>() {
       private final ArrayDeque<Row> out = new ArrayDeque<>();
       private boolean reported;
+      private InferenceEngine engine;
 
       @Override
       public boolean hasNext() {
@@ -74,6 +76,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
           metrics.conversations().add(counts.conversations);
           metrics.skippedShortContext().add(counts.skippedShortContext);
           metrics.duplicates().add(counts.duplicates);
+          if (engine != null) {
+            metrics.engineStats().add(EngineStatsAccumulator.Snapshot.of(ExecutorEngines.executorId(), engine.stats()));
+          }
         }
         return !out.isEmpty();
       }
@@ -92,31 +97,34 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
           chunk.add(windows.next());
         }
         if (!chunk.isEmpty()) {
-          score(chunk, out);
+          if (engine == null) {
+            engine = ExecutorEngines.get(fingerprint, model, settings, metrics.modelLoads());
+          }
+          score(engine, chunk, out);
         }
       }
     };
   }
 
-  private void score(List<TurnWindows.Window> chunk, ArrayDeque<Row> out) {
+  private void score(InferenceEngine engine, List<TurnWindows.Window> chunk, ArrayDeque<Row> out) {
     long t0 = System.nanoTime();
-    LsmModel lsm = ExecutorModels.get(fingerprint, model, metrics.modelLoads());
     List<List<String>> valid = new ArrayList<>();
     for (TurnWindows.Window w : chunk) {
       if (w.error() == null) {
         valid.add(w.turns());
       }
     }
-    List<Prediction> predictions = lsm.predict(valid, settings.topK());
+    List<WindowResult> results = engine.predictBatch(valid, settings.topK());
     Timestamp now = new Timestamp(System.currentTimeMillis());
     int p = 0;
     for (TurnWindows.Window w : chunk) {
-      if (w.error() != null) {
+      WindowResult result = w.error() == null ? results.get(p++) : WindowResult.error(w.error());
+      if (!result.isOk()) {
         metrics.errors().add(1);
         out.add(RowFactory.create(w.conversationId(), w.turnIndex(), null, null, null, w.actualText(), modelId, now,
-            ScoreSchema.STATUS_ERROR, w.error()));
+            ScoreSchema.STATUS_ERROR, result.error()));
       } else {
-        Prediction pr = predictions.get(p++);
+        Prediction pr = result.get();
         List<Row> top = new ArrayList<>(pr.topK().size());
         for (Tokenizer.Candidate c : pr.topK()) {
           top.add(RowFactory.create(c.text(), c.score()));

@@ -58,6 +58,7 @@ public final class ScoreJob {
         .setConversationCol(r.columns().conversation())
         .setTurnIndexCol(r.columns().turnIndex())
         .setTextCol(r.columns().text())
+        .setTurnsCol(r.columns().turns())
         .setMode(r.settings().mode().label())
         .setMinContext(r.settings().minContext())
         .setBatchSize(r.settings().batchSize())
@@ -116,6 +117,7 @@ public final class ScoreJob {
     counts.put("rows_written", written);
     summary.put("counts", counts);
     summary.put("model_loads_per_executor", m.modelLoads().value());
+    summary.put("engines", m.engineStats().summed());
     Map<String, Double> durations = new LinkedHashMap<>();
     durations.put("prepare_seconds", seconds(t1 - t0));
     durations.put("score_and_write_seconds", seconds(t2 - t1));

@@ -6,7 +6,7 @@ import java.io.Serializable;
  * How windows are formed and scored on the executors; validated, immutable, and small (it
  * travels with every task).
  */
-public record ScoreSettings(WindowMode mode, int minContext, int batchSize, int topK, long cacheSize,
+public record ScoreSettings(WindowMode mode, int minContext, int batchSize, int topK, int cacheSize,
     long cacheMemoryBytes, boolean legacyMode) implements Serializable {
 
   /** {@code minContext} value meaning: the window size in mode all, 1 in mode last. */

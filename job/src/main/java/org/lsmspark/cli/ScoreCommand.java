@@ -1,0 +1,136 @@
+package org.lsmspark.cli;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.lsmspark.spark.Corpus;
+import org.lsmspark.spark.ScoreJob;
+import org.lsmspark.spark.ScoreSettings;
+import org.lsmspark.spark.SparkSessions;
+import org.lsmspark.spark.WindowMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lsm score}: the batch-scoring job. */
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Scores a dialogue corpus (Parquet or JSON lines; one row per turn, or one row per",
+      "conversation with an array of turns) and writes predictions as Parquet partitioned by",
+      "run_date, replacing only that date's partition, with a run manifest under _runs/."
+    })
+final class ScoreCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, description = "Model directory (any Hadoop file system path).")
+  String model;
+
+  @Option(names = "--input", required = true, description = "Corpus: Parquet directory or JSON lines.")
+  String input;
+
+  @Option(names = "--output", required = true, description = "Prediction table (Parquet directory).")
+  String output;
+
+  @Option(names = "--master", defaultValue = "local[*]", description = "Spark master when not under spark-submit (default: ${DEFAULT-VALUE}).")
+  String master;
+
+  @Option(names = "--mode", defaultValue = "all", description = "all: every turn with enough context; last: the reply after each conversation (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(names = "--min-context", description = "Earlier turns a turn needs (default: the window size in mode all, 1 in mode last).")
+  Integer minContext;
+
+  @Option(names = "--batch-size", defaultValue = "256", description = "Windows per model call (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--top-k", defaultValue = "5", description = "Candidates per prediction (default: ${DEFAULT-VALUE}).")
+  int topK;
+
+  @Option(names = "--cache-size", defaultValue = "10000", description = "Entries per engine cache per executor (default: ${DEFAULT-VALUE}).")
+  int cacheSize;
+
+  @Option(names = "--cache-memory", defaultValue = "256m", description = "Cache memory budget per executor (default: ${DEFAULT-VALUE}).")
+  String cacheMemory;
+
+  @Option(names = "--legacy-mode", description = "Unoptimized baseline: no caches, one window at a time.")
+  boolean legacyMode;
+
+  @Option(names = "--run-date", description = "Partition to write, yyyy-MM-dd (default: today, UTC).")
+  String runDate;
+
+  @Option(names = "--partitions", defaultValue = "0", description = "Partitions to score in (default: spark.sql.shuffle.partitions).")
+  int partitions;
+
+  @Option(names = "--conversation-col", defaultValue = "dialogue_id", description = "Conversation id column (default: ${DEFAULT-VALUE}).")
+  String conversationCol;
+
+  @Option(names = "--turn-index-col", defaultValue = "turn_index", description = "Turn index column (default: ${DEFAULT-VALUE}).")
+  String turnIndexCol;
+
+  @Option(names = "--text-col", defaultValue = "text", description = "Turn text column (default: ${DEFAULT-VALUE}).")
+  String textCol;
+
+  @Option(names = "--turns-col", defaultValue = "turns", description = "Array-of-turns column of the conversation layout (default: ${DEFAULT-VALUE}).")
+  String turnsCol;
+
+  @Override
+  public Integer call() {
+    ScoreJob.Request request = request();
+    SparkSession spark = SparkSessions.create("lsm score", master);
+    ScoreJob.Result r = ScoreJob.run(spark, request);
+    print(r);
+    return r.counts().get("errors") > 0 ? 1 : 0;
+  }
+
+  ScoreJob.Request request() {
+    LocalDate date;
+    try {
+      date = runDate == null ? LocalDate.now(ZoneOffset.UTC) : LocalDate.parse(runDate);
+    } catch (DateTimeParseException e) {
+      throw new Main.UserException("--run-date must be a date as yyyy-MM-dd, got \"" + runDate + "\"");
+    }
+    Options.nonNegative("--partitions", partitions);
+    Options.nonNegative("--cache-size", cacheSize);
+    if (minContext != null) {
+      Options.nonNegative("--min-context", minContext);
+    }
+    WindowMode m;
+    try {
+      m = WindowMode.parse(mode);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UserException("--" + e.getMessage());
+    }
+    ScoreSettings settings;
+    try {
+      settings = new ScoreSettings(m, minContext == null ? ScoreSettings.DEFAULT_MIN_CONTEXT : minContext,
+          batchSize, topK, cacheSize, Options.bytes("--cache-memory", cacheMemory), legacyMode);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UserException("--" + e.getMessage());
+    }
+    return new ScoreJob.Request(model, input, output,
+        new Corpus.Columns(conversationCol, turnIndexCol, textCol, turnsCol), settings, date, partitions);
+  }
+
+  static void print(ScoreJob.Result r) {
+    Map<String, Long> c = r.counts();
+    Map<String, Object> s = r.summary();
+    System.err.printf("lsm score: run %s, model %s%n", r.runId(), s.get("model_id"));
+    System.err.printf("lsm score: %d conversations, %d turns read, %d windows scored (%d errors), %d turns without"
+            + " enough context, %d rows written%n", c.get("conversations"), c.get("turns_read"),
+        c.get("windows_scored"), c.get("errors"), c.get("skipped_short_context"), c.get("rows_written"));
+    System.err.printf("lsm score: %.1f windows/s; model loads per executor %s%n", (Double) s.get("windows_per_second"),
+        s.get("model_loads_per_executor"));
+    Object engines = s.get("engines");
+    if (engines instanceof Map<?, ?> e && e.get("caches") instanceof Map<?, ?> caches) {
+      caches.forEach((name, v) -> {
+        Map<?, ?> m = (Map<?, ?>) v;
+        System.err.printf("lsm score: %s cache: %s requests, hit rate %.1f%%%n", name, m.get("requests"),
+            100 * ((Number) m.get("hit_rate")).doubleValue());
+      });
+    }
+    System.err.printf("lsm score: predictions in %s (run_date=%s), manifest %s%n", s.get("output"), s.get("run_date"),
+        r.manifest());
+  }
+}

@@ -1,0 +1,106 @@
+package org.lsmspark.spark;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.util.AccumulatorV2;
+import org.lsmspark.inference.CacheStats;
+import org.lsmspark.inference.EngineStats;
+
+/**
+ * The latest statistics of each executor's engine. Engines are shared by the tasks of a JVM
+ * and their counters only grow, so per executor the snapshot with the most requests is the
+ * newest; the driver sums those over executors.
+ */
+public final class EngineStatsAccumulator extends AccumulatorV2<EngineStatsAccumulator.Snapshot, Map<String, EngineStatsAccumulator.Snapshot>> {
+  /** Flat counters of one engine, by name (e.g. {@code prediction.hits}). */
+  public record Snapshot(String executor, TreeMap<String, Long> values) implements java.io.Serializable {
+    static Snapshot of(String executor, EngineStats stats) {
+      TreeMap<String, Long> v = new TreeMap<>();
+      v.put("windows", stats.windows());
+      v.put("model_windows", stats.modelWindows());
+      v.put("heap_trims", stats.heapTrims());
+      v.put("load_millis", Math.round(stats.loadSeconds() * 1000));
+      for (CacheStats c : stats.caches()) {
+        v.put(c.name() + ".requests", c.requests());
+        v.put(c.name() + ".hits", c.hits());
+        v.put(c.name() + ".evictions", c.evictions());
+        v.put(c.name() + ".entries", c.entries());
+        v.put(c.name() + ".estimated_bytes", c.estimatedBytes());
+      }
+      return new Snapshot(executor, v);
+    }
+
+    long weight() {
+      return values.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private final TreeMap<String, Snapshot> latest = new TreeMap<>();
+
+  @Override
+  public boolean isZero() {
+    synchronized (latest) {
+      return latest.isEmpty();
+    }
+  }
+
+  @Override
+  public EngineStatsAccumulator copy() {
+    EngineStatsAccumulator c = new EngineStatsAccumulator();
+    synchronized (latest) {
+      c.latest.putAll(latest);
+    }
+    return c;
+  }
+
+  @Override
+  public void reset() {
+    synchronized (latest) {
+      latest.clear();
+    }
+  }
+
+  @Override
+  public void add(Snapshot s) {
+    synchronized (latest) {
+      latest.merge(s.executor(), s, (a, b) -> b.weight() >= a.weight() ? b : a);
+    }
+  }
+
+  @Override
+  public void merge(AccumulatorV2<Snapshot, Map<String, Snapshot>> other) {
+    other.value().values().forEach(this::add);
+  }
+
+  @Override
+  public Map<String, Snapshot> value() {
+    synchronized (latest) {
+      return Collections.unmodifiableMap(new TreeMap<>(latest));
+    }
+  }
+
+  /** Per cache: requests, hits, hit rate, evictions, entries and estimated bytes summed over executors. */
+  public Map<String, Object> summed() {
+    TreeMap<String, Long> sum = new TreeMap<>();
+    value().values().forEach(s -> s.values().forEach((k, v) -> sum.merge(k, v, Long::sum)));
+    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Map<String, Object>> caches = new TreeMap<>();
+    sum.forEach((k, v) -> {
+      int dot = k.indexOf('.');
+      if (dot < 0) {
+        out.put(k, v);
+      } else {
+        caches.computeIfAbsent(k.substring(0, dot), x -> new LinkedHashMap<>()).put(k.substring(dot + 1), v);
+      }
+    });
+    caches.values().forEach(c -> {
+      long requests = (Long) c.getOrDefault("requests", 0L);
+      c.put("hit_rate", requests == 0 ? 0.0 : ((Long) c.get("hits")) / (double) requests);
+    });
+    out.put("caches", caches);
+    out.put("executors", value().size());
+    return out;
+  }
+}
