@@ -75,6 +75,9 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--turns-col", defaultValue = "turns", description = "Array-of-turns column of the conversation layout (default: ${DEFAULT-VALUE}).")
   String turnsCol;
 
+  @Option(names = "--allow-foreign-output", description = "Write even when --output holds files that are not part of a prediction table.")
+  boolean allowForeignOutput;
+
   @Override
   public Integer call() {
     ScoreJob.Request request = request();
@@ -110,7 +113,8 @@ final class ScoreCommand implements Callable<Integer> {
       throw new Main.UserException("--" + e.getMessage());
     }
     return new ScoreJob.Request(model, input, output,
-        new Corpus.Columns(conversationCol, turnIndexCol, textCol, turnsCol), settings, date, partitions);
+        new Corpus.Columns(conversationCol, turnIndexCol, textCol, turnsCol), settings, date, partitions,
+        allowForeignOutput);
   }
 
   static void print(ScoreJob.Result r) {

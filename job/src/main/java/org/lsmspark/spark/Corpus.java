@@ -40,11 +40,18 @@ public final class Corpus {
   /** The raw table at {@code path}, format chosen by extension (a directory is Parquet unless it holds JSON or CSV). */
   public static Dataset<Row> load(SparkSession spark, String path) {
     String format = format(spark, path);
-    return switch (format) {
-      case "json" -> spark.read().json(path);
-      case "csv" -> spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").csv(path);
-      default -> spark.read().parquet(path);
-    };
+    try {
+      return switch (format) {
+        case "json" -> spark.read().json(path);
+        case "csv" -> spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").csv(path);
+        default -> spark.read().parquet(path);
+      };
+    } catch (Exception e) { // Scala's AnalysisException is checked to javac but never declared
+      if (e instanceof org.apache.spark.sql.AnalysisException a && "UNABLE_TO_INFER_SCHEMA".equals(a.getErrorClass())) {
+        throw new SchemaException("input " + Redaction.path(path) + " is empty: it holds no " + format + " data");
+      }
+      throw e;
+    }
   }
 
   /** One row per turn, normalised names and types; validates the schema first. */
@@ -54,6 +61,9 @@ public final class Corpus {
 
   public static Dataset<Row> turns(Dataset<Row> raw, String source, Columns c) {
     StructType schema = raw.schema();
+    if (schema.fields().length == 0) {
+      throw new SchemaException("input " + Redaction.path(source) + " is empty: it has no rows from which to read columns");
+    }
     requireColumn(schema, c.conversation(), source, "the conversation id", DataTypes.StringType,
         DataTypes.IntegerType, DataTypes.LongType);
     if (has(schema, c.turns()) && !has(schema, c.text())) {

@@ -51,6 +51,7 @@ public final class LsmScorer extends Transformer {
   /** Model loads, windows, errors... of the last {@link #transform} on this instance. */
   private transient PartitionScorer.Metrics lastMetrics;
   private transient ModelBundle lastBundle;
+  private transient String lastBundlePath;
   private static final ConcurrentHashMap<String, Broadcast<byte[]>> BROADCASTS = new ConcurrentHashMap<>();
 
   public LsmScorer() {
@@ -146,7 +147,7 @@ public final class LsmScorer extends Transformer {
     ScoreSettings settings = settings();
     Dataset<Row> turns = Corpus.turns(dataset.toDF(), "the input", columns());
     SparkSession spark = dataset.sparkSession();
-    ModelBundle bundle = ModelDirectory.read($(modelPath), spark.sparkContext().hadoopConfiguration());
+    ModelBundle bundle = loadModel(spark);
     Broadcast<byte[]> bytes = BROADCASTS.computeIfAbsent(bundle.fingerprint(), f -> {
       byte[] b = bundle.toBytes();
       LOG.info("broadcasting model {} ({}): {} MiB", bundle.modelId(), f.substring(0, 12), b.length >> 20);
@@ -162,18 +163,27 @@ public final class LsmScorer extends Transformer {
         bundle.config().windowSize(), settings, metrics);
     JavaRDD<Row> scored = sorted.javaRDD().mapPartitions(scorer);
     this.lastMetrics = metrics;
-    this.lastBundle = bundle;
     return spark.createDataFrame(scored, ScoreSchema.SCORED);
+  }
+
+  /**
+   * Reads and verifies the model on the driver (once per path for this instance); a broken model
+   * is refused here, before any task runs.
+   */
+  public ModelBundle loadModel(SparkSession spark) {
+    if (!isDefined(modelPath)) {
+      throw new IllegalArgumentException("modelPath is not set");
+    }
+    if (lastBundle == null || !$(modelPath).equals(lastBundlePath)) {
+      lastBundle = ModelDirectory.read($(modelPath), spark.sparkContext().hadoopConfiguration());
+      lastBundlePath = $(modelPath);
+    }
+    return lastBundle;
   }
 
   /** The accumulators of the last {@link #transform}; read them after an action on its result. */
   public PartitionScorer.Metrics lastMetrics() {
     return lastMetrics;
-  }
-
-  /** The model the last {@link #transform} read. */
-  public ModelBundle lastBundle() {
-    return lastBundle;
   }
 
   private static PartitionScorer.Metrics newMetrics(SparkSession spark) {

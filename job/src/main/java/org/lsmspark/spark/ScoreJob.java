@@ -37,7 +37,7 @@ public final class ScoreJob {
 
   /** What to score and where: the settings travel to executors, the rest stays on the driver. */
   public record Request(String model, String input, String output, Corpus.Columns columns, ScoreSettings settings,
-      LocalDate runDate, int partitions) {}
+      LocalDate runDate, int partitions, boolean allowForeignOutput) {}
 
   /** The figures of a finished run, as written to its manifest. */
   public record Result(String runId, String manifest, Map<String, Object> summary) {
@@ -52,7 +52,7 @@ public final class ScoreJob {
   public static Result run(SparkSession spark, Request r) {
     String runId = UUID.randomUUID().toString();
     long t0 = System.nanoTime();
-    Dataset<Row> raw = Corpus.load(spark, r.input());
+    OutputTable.check(spark, r.output(), r.allowForeignOutput());
     LsmScorer scorer = new LsmScorer()
         .setModelPath(r.model())
         .setConversationCol(r.columns().conversation())
@@ -67,11 +67,12 @@ public final class ScoreJob {
         .setCacheMemoryBytes(r.settings().cacheMemoryBytes())
         .setLegacyMode(r.settings().legacyMode())
         .setNumPartitions(r.partitions());
+    ModelBundle bundle = scorer.loadModel(spark);
+    Dataset<Row> raw = Corpus.load(spark, r.input());
     Dataset<Row> scored = scorer.transform(raw);
-    ModelBundle bundle = scorer.lastBundle();
     long t1 = System.nanoTime();
-    LOG.info("run {}: scoring {} with model {} into {} (run_date {})", runId, r.input(), bundle.modelId(),
-        r.output(), r.runDate());
+    LOG.info("run {}: scoring {} with model {} into {} (run_date {})", runId, Redaction.path(r.input()),
+        bundle.modelId(), Redaction.path(r.output()), r.runDate());
 
     Dataset<Row> table = scored
         .withColumn("run_id", lit(runId))
@@ -84,15 +85,16 @@ public final class ScoreJob {
     long t2 = System.nanoTime();
 
     PartitionScorer.Metrics m = scorer.lastMetrics();
-    long written = spark.read().parquet(r.output()).where(col("run_id").equalTo(runId)).count();
+    long written = countWritten(spark, r.output(), r.runDate(), runId);
     long t3 = System.nanoTime();
 
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("run_id", runId);
     summary.put("model_id", bundle.modelId());
     summary.put("model_fingerprint", bundle.fingerprint());
-    summary.put("input", r.input());
-    summary.put("output", r.output());
+    summary.put("model", Redaction.path(r.model()));
+    summary.put("input", Redaction.path(r.input()));
+    summary.put("output", Redaction.path(r.output()));
     summary.put("run_date", r.runDate().toString());
     summary.put("finished_at", Instant.now().toString());
     Map<String, Object> options = new LinkedHashMap<>();
@@ -135,6 +137,20 @@ public final class ScoreJob {
     return new Result(runId, manifest, summary);
   }
 
+  /** Rows of this run in its partition, read back from the table (none when it scored nothing). */
+  private static long countWritten(SparkSession spark, String output, LocalDate runDate, String runId) {
+    Path partition = new Path(output, "run_date=" + runDate);
+    try {
+      if (!partition.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(partition)) {
+        return 0;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read back " + Redaction.path(partition.toString()), e);
+    }
+    return spark.read().option("basePath", output).parquet(partition.toString())
+        .where(col("run_id").equalTo(runId)).count();
+  }
+
   private static String writeManifest(SparkSession spark, String output, String runId, Map<String, Object> summary) {
     Path p = new Path(new Path(output, RUNS_DIR), runId + ".json");
     try {
@@ -142,9 +158,10 @@ public final class ScoreJob {
       try (OutputStream out = fs.create(p, false)) {
         out.write(JSON.writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
       }
-      return p.toString();
+      return Redaction.path(p.toString());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the run manifest " + p + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write the run manifest " + Redaction.path(p.toString()) + ": "
+          + Redaction.text(e.getMessage()), e);
     }
   }
 

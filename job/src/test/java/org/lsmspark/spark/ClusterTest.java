@@ -82,7 +82,7 @@ class ClusterTest {
     ScoreJob.Result r = ScoreJob.run(spark, new ScoreJob.Request(GOLDEN.resolve("model").toString(), input,
         tmp.resolve("out").toString(), Corpus.Columns.defaults(),
         new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 8, 5, 1000, 32L << 20, false),
-        LocalDate.of(2026, 1, 2), 8));
+        LocalDate.of(2026, 1, 2), 8, false));
     assertEquals(16L * 10, r.counts().get("windows_scored"));
     assertEquals(16L * 10, r.counts().get("rows_written"));
     @SuppressWarnings("unchecked")

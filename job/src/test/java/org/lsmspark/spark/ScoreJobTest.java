@@ -81,7 +81,7 @@ class ScoreJobTest {
   static ScoreJob.Request request(String input, String output, int partitions, int batch, WindowMode mode) {
     return new ScoreJob.Request(MODEL, input, output, Corpus.Columns.defaults(),
         new ScoreSettings(mode, ScoreSettings.DEFAULT_MIN_CONTEXT, batch, 5, 1000, 64L << 20, false),
-        LocalDate.of(2026, 11, 28), partitions);
+        LocalDate.of(2026, 11, 28), partitions, false);
   }
 
   /** conversation/turn → predicted text, confidence and top-k texts, for comparisons. */
@@ -166,7 +166,7 @@ class ScoreJobTest {
     Map<String, String> first = read(out);
     ScoreJob.Request other = request(turns, out, 2, 32, WindowMode.LAST);
     ScoreJob.run(spark, new ScoreJob.Request(other.model(), other.input(), other.output(), other.columns(),
-        other.settings(), LocalDate.of(2026, 11, 27), 2));
+        other.settings(), LocalDate.of(2026, 11, 27), 2, false));
     ScoreJob.run(spark, request(turns, out, 5, 7, WindowMode.LAST));
     Map<String, String> all = read(out);
     assertEquals(2 * conversations.size(), all.size());
