@@ -48,7 +48,9 @@ class ModelCorruptionPropertiesTest {
       try {
         root = Files.createTempDirectory("lsm-corruption");
         base = root.resolve("base");
-        ModelBundle b = TestModels.builder().build();
+        // small and with few files, so each try is quick: 18 files, every kind of tensor
+        ModelBundle b = TestModels.builder().window(4).dim(6).terms(12).vocab(16).layers(8)
+            .convs(new int[] {4}, new int[] {3}).dense(5).build();
         ModelDirectory.write(b, base.toString());
         files = new ArrayList<>(b.digests().keySet());
         bundleBytes = b.toBytes();
@@ -81,7 +83,7 @@ class ModelCorruptionPropertiesTest {
   /** What a corruption did: the file it expects to be named (null: any) and whether success is allowed. */
   record Outcome(String description, String expectedFile, boolean mayStillBeValid) {}
 
-  @Property(tries = 400)
+  @Property(tries = 250)
   void corruptDirectoriesAreRefusedWithTheFileNamed(@ForAll Kind kind, @ForAll long seed) throws IOException {
     Path src = base();
     Path dir = Files.createTempDirectory(root, "try");
