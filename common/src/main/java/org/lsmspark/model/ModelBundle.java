@@ -1,7 +1,6 @@
 package org.lsmspark.model;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -142,8 +142,14 @@ public final class ModelBundle {
     if (f == 0) {
       throw new ModelFormatException(TERMS, "holds no terms");
     }
+    if (v == 0) {
+      throw new ModelFormatException(VOCAB, "holds no vocabulary turns");
+    }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < f; i++) {
+      if (terms.get(i).isEmpty()) {
+        throw new ModelFormatException(TERMS, "line " + (i + 1) + " is an empty term");
+      }
       if (!seen.add(terms.get(i))) {
         throw new ModelFormatException(TERMS, "term \"" + terms.get(i) + "\" repeats on line " + (i + 1));
       }
@@ -205,14 +211,25 @@ public final class ModelBundle {
     return out.toBytes();
   }
 
-  /** The inverse of {@link #toBytes()}; the content is verified again. */
+  /**
+   * The inverse of {@link #toBytes()}; the bytes are checked against their SHA-256 and the
+   * content is verified again. Any problem, including trailing bytes, is a
+   * {@link ModelFormatException} naming the "serialized model bundle"; allocations are bounded by
+   * the input's length, whatever lengths a corrupted input declares.
+   */
   public static ModelBundle fromBytes(byte[] bytes) {
     try (Input in = new Input(bytes)) {
-      return kryo().readObject(in, ModelBundle.class);
+      ModelBundle b = kryo().readObject(in, ModelBundle.class);
+      if (in.position() != bytes.length) {
+        throw new ModelFormatException(Serializer.WHAT, "has " + (bytes.length - in.position())
+            + " trailing bytes after the bundle");
+      }
+      return b;
     } catch (ModelFormatException e) {
-      throw e;
-    } catch (RuntimeException e) { // Kryo reports truncation as IndexOutOfBounds, among others
-      throw new ModelFormatException("serialized model bundle", "cannot be read: " + e, e);
+      throw e.file().equals(Serializer.WHAT) ? e : new ModelFormatException(Serializer.WHAT,
+          "holds an invalid " + e.getMessage(), e);
+    } catch (RuntimeException e) { // Kryo reports truncation as KryoException, among others
+      throw new ModelFormatException(Serializer.WHAT, "cannot be read: " + e, e);
     }
   }
 
@@ -224,8 +241,12 @@ public final class ModelBundle {
   }
 
   private static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256Bytes(bytes));
+  }
+
+  private static byte[] sha256Bytes(byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -236,11 +257,18 @@ public final class ModelBundle {
   }
 
   /**
-   * Writes fields explicitly (no reflection, no Java serialization): the configuration as its
-   * canonical JSON, then lists and raw float arrays.
+   * Writes fields explicitly (no reflection, no Java serialization): the magic number, the body's
+   * length, the body, and the SHA-256 of the body. The body holds the configuration as its
+   * canonical JSON, then lists and raw float arrays; every count and length in it is checked
+   * against the bytes that remain before anything is allocated.
    */
   public static final class Serializer extends com.esotericsoftware.kryo.Serializer<ModelBundle> {
-    private static final int MAGIC = 0x4c534d31; // "LSM1"
+    static final String WHAT = "serialized model bundle";
+    private static final int MAGIC = 0x4c534d32; // "LSM2": body, then its SHA-256
+    private static final int DIGEST_BYTES = 32;
+    private static final int MAX_RANK = 32;
+    /** The body is read in chunks of this size, so a corrupted length allocates no more than the input. */
+    private static final int CHUNK = 1 << 20;
 
     public Serializer() {
       setImmutable(true);
@@ -249,6 +277,49 @@ public final class ModelBundle {
     @Override
     public void write(Kryo kryo, Output out, ModelBundle b) {
       out.writeInt(MAGIC);
+      byte[] body = body(b);
+      out.writeInt(body.length, true);
+      out.writeBytes(body);
+      out.writeBytes(sha256Bytes(body));
+    }
+
+    @Override
+    public ModelBundle read(Kryo kryo, Input in, Class<ModelBundle> type) {
+      if (in.readInt() != MAGIC) {
+        throw new ModelFormatException(WHAT, "is not a serialized model bundle (bad magic number)");
+      }
+      int length = in.readInt(true);
+      if (length < 0) {
+        throw new ModelFormatException(WHAT, "declares a negative length " + length);
+      }
+      byte[] body = readChunked(in, length);
+      byte[] digest = in.readBytes(DIGEST_BYTES);
+      if (!MessageDigest.isEqual(digest, sha256Bytes(body))) {
+        throw new ModelFormatException(WHAT, "SHA-256 does not match its content (corrupt bytes)");
+      }
+      return parse(body);
+    }
+
+    /** The bytes {@link #write} produces for {@code body}: magic, length, body, SHA-256. */
+    static byte[] frame(byte[] body) {
+      Output out = new Output(body.length + 64, -1);
+      out.writeInt(MAGIC);
+      out.writeInt(body.length, true);
+      out.writeBytes(body);
+      out.writeBytes(sha256Bytes(body));
+      return out.toBytes();
+    }
+
+    /** The body inside framed bytes (not verified). */
+    static byte[] body(byte[] framed) {
+      try (Input in = new Input(framed)) {
+        in.readInt();
+        return in.readBytes(in.readInt(true));
+      }
+    }
+
+    private static byte[] body(ModelBundle b) {
+      Output out = new Output(1 << 16, -1);
       byte[] json = b.modelJson();
       out.writeInt(json.length, true);
       out.writeBytes(json);
@@ -256,7 +327,7 @@ public final class ModelBundle {
       writeStrings(out, b.vocabulary);
       out.writeInt(b.tensors.size(), true);
       for (Map.Entry<String, Tensor> e : b.tensors.entrySet()) {
-        out.writeString(e.getKey());
+        writeString(out, e.getKey());
         Tensor t = e.getValue();
         out.writeInt(t.rank(), true);
         for (int i = 0; i < t.rank(); i++) {
@@ -264,50 +335,131 @@ public final class ModelBundle {
         }
         out.writeFloats(t.toArray());
       }
+      return out.toBytes();
     }
 
-    @Override
-    public ModelBundle read(Kryo kryo, Input in, Class<ModelBundle> type) {
-      if (in.readInt() != MAGIC) {
-        throw new KryoException("not a serialized model bundle");
-      }
-      int jsonLength = in.readInt(true);
-      if (jsonLength < 0 || jsonLength > in.limit() - in.position()) {
-        throw new KryoException("model.json is truncated");
-      }
-      ModelJson.Parsed parsed = ModelJson.parse(in.readBytes(jsonLength));
-      List<String> terms = readStrings(in);
-      List<String> vocabulary = readStrings(in);
-      int n = in.readInt(true);
+    private static ModelBundle parse(byte[] body) {
+      Input in = new Input(body);
+      ModelJson.Parsed parsed = ModelJson.parse(in.readBytes(count(in, 1, "model.json length")));
+      List<String> terms = readStrings(in, "terms");
+      List<String> vocabulary = readStrings(in, "vocabulary turns");
+      int n = count(in, 3, "tensor count");
       Map<String, Tensor> tensors = new TreeMap<>();
       for (int k = 0; k < n; k++) {
-        String name = in.readString();
-        int[] shape = new int[in.readInt(true)];
+        String name = readString(in);
+        int rank = in.readInt(true);
+        if (rank < 0 || rank > MAX_RANK) {
+          throw new ModelFormatException(WHAT, "tensor " + name + " has rank " + rank);
+        }
+        int[] shape = new int[rank];
         long size = 1;
-        for (int i = 0; i < shape.length; i++) {
+        for (int i = 0; i < rank; i++) {
           shape[i] = in.readInt(true);
-          size *= shape[i];
+          if (shape[i] < 0) {
+            throw new ModelFormatException(WHAT, "tensor " + name + " has a negative dimension " + shape[i]);
+          }
+          size = Math.min(size * shape[i], Long.MAX_VALUE / (1L << 32)); // saturates, never overflows
         }
-        if (size * Float.BYTES > in.limit() - in.position()) {
-          throw new KryoException("tensor " + name + " is truncated");
+        if (size * Float.BYTES > remaining(in)) {
+          throw new ModelFormatException(WHAT, "tensor " + name + " of shape " + Arrays.toString(shape)
+              + " is truncated");
         }
-        tensors.put(name, Tensor.wrap(in.readFloats((int) size), shape));
+        if (tensors.put(name, Tensor.wrap(in.readFloats((int) size), shape)) != null) {
+          throw new ModelFormatException(WHAT, "tensor " + name + " appears twice");
+        }
+      }
+      if (remaining(in) != 0) {
+        throw new ModelFormatException(WHAT, "body has " + remaining(in) + " unread bytes");
       }
       return new ModelBundle(parsed.config(), terms, vocabulary, tensors, parsed.files());
     }
 
-    private static void writeStrings(Output out, List<String> values) {
-      out.writeInt(values.size(), true);
-      values.forEach(out::writeString);
+    private static byte[] readChunked(Input in, int length) {
+      byte[] buf = new byte[Math.min(length, CHUNK)];
+      int n = 0;
+      while (n < length) {
+        if (n == buf.length) {
+          buf = Arrays.copyOf(buf, (int) Math.min(length, 2L * buf.length));
+        }
+        int chunk = Math.min(buf.length - n, CHUNK);
+        in.readBytes(buf, n, chunk);
+        n += chunk;
+      }
+      return buf;
     }
 
-    private static List<String> readStrings(Input in) {
+    private static int remaining(Input in) {
+      return in.limit() - in.position();
+    }
+
+    /** A count of items that take at least {@code minBytes} each, bounded by the remaining bytes. */
+    private static int count(Input in, int minBytes, String what) {
       int n = in.readInt(true);
-      String[] values = new String[n];
-      for (int i = 0; i < n; i++) {
-        values[i] = in.readString();
+      if (n < 0 || (long) n * minBytes > remaining(in)) {
+        throw new ModelFormatException(WHAT, what + " " + n + " exceeds the " + remaining(in) + " remaining bytes");
+      }
+      return n;
+    }
+
+    private static void writeStrings(Output out, List<String> values) {
+      out.writeInt(values.size(), true);
+      values.forEach(v -> writeString(out, v));
+    }
+
+    private static List<String> readStrings(Input in, String what) {
+      String[] values = new String[count(in, 1, what)];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = readString(in);
       }
       return List.of(values);
+    }
+
+    /**
+     * A string as its byte length and each UTF-16 unit in one to three bytes (like Java's modified
+     * UTF-8), so any Java string, unpaired surrogates included, round-trips exactly.
+     */
+    private static void writeString(Output out, String s) {
+      byte[] b = new byte[3 * s.length()];
+      int n = 0;
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x80) {
+          b[n++] = (byte) c;
+        } else if (c < 0x800) {
+          b[n++] = (byte) (0xc0 | c >> 6);
+          b[n++] = (byte) (0x80 | (c & 0x3f));
+        } else {
+          b[n++] = (byte) (0xe0 | c >> 12);
+          b[n++] = (byte) (0x80 | (c >> 6 & 0x3f));
+          b[n++] = (byte) (0x80 | (c & 0x3f));
+        }
+      }
+      out.writeInt(n, true);
+      out.writeBytes(b, 0, n);
+    }
+
+    private static String readString(Input in) {
+      byte[] b = in.readBytes(count(in, 1, "string length"));
+      char[] chars = new char[b.length];
+      int n = 0;
+      for (int i = 0; i < b.length; ) {
+        int x = b[i] & 0xff;
+        int len = x < 0x80 ? 1 : (x & 0xe0) == 0xc0 ? 2 : (x & 0xf0) == 0xe0 ? 3 : 0;
+        if (len == 0 || i + len > b.length) {
+          throw new ModelFormatException(WHAT, "holds a malformed string");
+        }
+        int c = len == 1 ? x : len == 2 ? x & 0x1f : x & 0x0f;
+        for (int j = 1; j < len; j++) {
+          int y = b[i + j] & 0xff;
+          if ((y & 0xc0) != 0x80) {
+            throw new ModelFormatException(WHAT, "holds a malformed string");
+          }
+          c = c << 6 | (y & 0x3f);
+        }
+        chars[n++] = (char) c;
+        i += len;
+      }
+      return new String(chars, 0, n);
     }
   }
 }

@@ -1,5 +1,6 @@
 package org.lsmspark.model;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.FileNotFoundException;
@@ -7,6 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +28,8 @@ import org.apache.hadoop.fs.Path;
  * a {@link ModelFormatException} naming the file.
  */
 public final class ModelDirectory {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private ModelDirectory() {}
 
@@ -54,7 +61,7 @@ public final class ModelDirectory {
               + " listed in model.json (corrupt or modified file)");
         }
         if (name.equals(ModelBundle.TERMS)) {
-          terms = lines(bytes);
+          terms = lines(bytes, name);
         } else if (name.equals(ModelBundle.VOCAB)) {
           vocabulary = jsonStrings(bytes, name);
         } else if (name.endsWith(".npy")) {
@@ -114,7 +121,7 @@ public final class ModelDirectory {
       return in.readAllBytes();
     } catch (FileNotFoundException e) {
       throw new ModelFormatException(name, "not found");
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) { // Hadoop refuses some paths with IllegalArgumentException
       throw new ModelFormatException(name, "cannot be read: " + e.getMessage(), e);
     }
   }
@@ -125,8 +132,30 @@ public final class ModelDirectory {
     }
   }
 
-  private static List<String> lines(byte[] bytes) {
-    String text = new String(bytes, StandardCharsets.UTF_8);
+  /** Strictly decoded UTF-8: a malformed sequence is refused with its line, not replaced. */
+  private static String utf8(byte[] bytes, String name) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult r = decoder.decode(in, out, true);
+    if (!r.isError()) {
+      r = decoder.flush(out);
+    }
+    if (r.isError()) {
+      int at = in.position();
+      int line = 1;
+      for (int i = 0; i < at; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new ModelFormatException(name, "is not valid UTF-8: malformed bytes on line " + line
+          + " at byte offset " + at);
+    }
+    return out.flip().toString();
+  }
+
+  private static List<String> lines(byte[] bytes, String name) {
+    String text = utf8(bytes, name);
     if (text.isEmpty()) {
       return List.of();
     }
@@ -145,7 +174,7 @@ public final class ModelDirectory {
 
   private static List<String> jsonStrings(byte[] bytes, String name) {
     List<String> out = new ArrayList<>();
-    List<String> lines = lines(bytes);
+    List<String> lines = lines(bytes, name);
     for (int i = 0; i < lines.size(); i++) {
       try {
         JsonNode n = JSON.readTree(lines.get(i));

@@ -3,6 +3,7 @@ package org.lsmspark.model;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,7 +18,8 @@ import java.util.TreeMap;
 /** Reads and writes {@code model.json}; errors name the key that is wrong. */
 final class ModelJson {
   static final String FILE = "model.json";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private ModelJson() {}
 
@@ -34,16 +36,18 @@ final class ModelJson {
     if (root == null || !root.isObject()) {
       throw new ModelFormatException(FILE, "must hold a JSON object");
     }
-    String format = text(root, "format");
-    if (!"lsm-model".equals(format)) {
-      throw new ModelFormatException(FILE, "format is \"" + format + "\", expected \"lsm-model\"");
-    }
-    JsonNode version = root.get("format_version");
-    if (version == null || !version.isIntegralNumber() || version.asInt() != ModelConfig.FORMAT_VERSION) {
-      throw new ModelFormatException(FILE, "format_version " + version
-          + " is not supported; this reader knows format_version " + ModelConfig.FORMAT_VERSION);
-    }
     try {
+      JsonNode format = root.get("format");
+      if (format == null || !format.isTextual() || !"lsm-model".equals(format.asText())) {
+        throw new IllegalArgumentException("format is " + (format == null ? "missing" : format)
+            + ", expected \"lsm-model\"");
+      }
+      JsonNode version = root.get("format_version");
+      if (version == null || !version.isIntegralNumber() || !version.canConvertToInt()
+          || version.asInt() != ModelConfig.FORMAT_VERSION) {
+        throw new IllegalArgumentException("format_version " + version
+            + " is not supported; this reader knows format_version " + ModelConfig.FORMAT_VERSION);
+      }
       JsonNode tok = object(root, "tokenizer");
       TokenizerConfig tokenizer = new TokenizerConfig(
           integer(tok, "tokenizer.max_features"), integer(tok, "tokenizer.min_df"),
@@ -74,14 +78,35 @@ final class ModelJson {
         if (!e.getValue().isTextual() || !e.getValue().asText().matches("[0-9a-fA-F]{64}")) {
           throw new IllegalArgumentException("files[\"" + e.getKey() + "\"] is not a SHA-256 hex digest");
         }
-        if (e.getKey().contains("..") || e.getKey().startsWith("/")) {
-          throw new IllegalArgumentException("files lists a path outside the model directory: " + e.getKey());
-        }
+        checkRelativePath(e.getKey());
         files.put(e.getKey(), e.getValue().asText().toLowerCase(java.util.Locale.ROOT));
       }
       return new Parsed(config, files);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(FILE, e.getMessage());
+    }
+  }
+
+  /**
+   * A file listed in {@code files} must be a plain relative path inside the directory: segments
+   * separated by '/', none empty, "." or "..", and no ':', '\\' or control characters (which a
+   * Hadoop path would read as a scheme, a separator or not at all).
+   */
+  private static void checkRelativePath(String name) {
+    String shown = MAPPER.getNodeFactory().textNode(name).toString();
+    if (name.startsWith("/") || name.contains("..")) {
+      throw new IllegalArgumentException("files lists a path outside the model directory: " + shown);
+    }
+    boolean ok = !name.isEmpty() && !name.equals(FILE);
+    for (String segment : name.split("/", -1)) {
+      ok &= !segment.isEmpty() && !segment.equals(".");
+    }
+    for (int i = 0; i < name.length() && ok; i++) {
+      char c = name.charAt(i);
+      ok = c >= 0x20 && c != 0x7f && c != ':' && c != '\\';
+    }
+    if (!ok) {
+      throw new IllegalArgumentException("files lists " + shown + ", which is not a plain relative file path");
     }
   }
 

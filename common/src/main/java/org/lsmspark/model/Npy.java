@@ -5,8 +5,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * NumPy {@code .npy} files holding little-endian float32 in C order, the only kind the format
@@ -14,9 +15,10 @@ import java.util.regex.Pattern;
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-  private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-  private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+  private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
+
+  /** The most values one tensor can hold: the largest Java array. */
+  private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
 
   private Npy() {}
 
@@ -26,6 +28,9 @@ public final class Npy {
       throw new ModelFormatException(name, "not a .npy file (bad magic bytes)");
     }
     int major = bytes[6] & 0xff;
+    if (bytes[7] != 0) {
+      throw new ModelFormatException(name, "unsupported .npy version " + major + "." + (bytes[7] & 0xff));
+    }
     ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     long headerLen;
     int headerStart;
@@ -46,17 +51,30 @@ public final class Npy {
     }
     String header = new String(bytes, headerStart, (int) headerLen,
         major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-    String descr = group(DESCR, header, name, "descr");
+    Map<String, String> dict = parseHeader(header, name);
+    String descr = group(dict, "descr", header, name);
+    if (!descr.startsWith("'") || !descr.endsWith("'") || descr.length() < 2) {
+      throw new ModelFormatException(name, ".npy header has no readable 'descr': " + header.trim());
+    }
+    descr = descr.substring(1, descr.length() - 1);
     if (!descr.equals("<f4")) {
       throw new ModelFormatException(name, "dtype " + descr + " is not little-endian float32 (<f4)");
     }
-    if (group(FORTRAN, header, name, "fortran_order").equals("True")) {
+    String fortran = group(dict, "fortran_order", header, name);
+    if (!fortran.equals("True") && !fortran.equals("False")) {
+      throw new ModelFormatException(name, ".npy header has no readable 'fortran_order': " + header.trim());
+    }
+    if (fortran.equals("True")) {
       throw new ModelFormatException(name, "is in Fortran order, expected C order");
     }
-    int[] shape = parseShape(group(SHAPE, header, name, "shape"), name);
+    int[] shape = parseShape(group(dict, "shape", header, name), name);
     long count = 1;
     for (int d : shape) {
-      count *= d;
+      count = Math.min(count * d, MAX_VALUES + 1L); // saturates: never overflows, whatever the header declares
+    }
+    if (count > MAX_VALUES) {
+      throw new ModelFormatException(name, "shape " + java.util.Arrays.toString(shape)
+          + " declares more values than a tensor can hold (" + MAX_VALUES + ")");
     }
     int dataStart = headerStart + (int) headerLen;
     long expectedBytes = count * Float.BYTES;
@@ -68,9 +86,6 @@ public final class Npy {
     if (actualBytes > expectedBytes) {
       throw new ModelFormatException(name, "oversized: shape " + java.util.Arrays.toString(shape)
           + " needs " + expectedBytes + " data bytes, found " + actualBytes);
-    }
-    if (count > Integer.MAX_VALUE - 8) {
-      throw new ModelFormatException(name, "tensor of " + count + " values is too large");
     }
     float[] data = new float[(int) count];
     buf.position(dataStart);
@@ -107,30 +122,103 @@ public final class Npy {
     return true;
   }
 
-  private static String group(Pattern p, String header, String name, String key) {
-    Matcher m = p.matcher(header);
-    if (!m.find()) {
+  private static String group(Map<String, String> dict, String key, String header, String name) {
+    String v = dict.get(key);
+    if (v == null) {
       throw new ModelFormatException(name, ".npy header has no readable '" + key + "': " + header.trim());
     }
-    return m.group(1);
+    return v;
   }
 
-  private static int[] parseShape(String text, String name) {
-    List<Integer> dims = new ArrayList<>();
-    for (String part : text.split(",")) {
-      String p = part.trim();
-      if (p.isEmpty()) {
-        continue;
+  /**
+   * The header as numpy writes and reads it: a Python dict literal with exactly the keys
+   * 'descr' (a string), 'fortran_order' (True or False) and 'shape' (a tuple), followed only by
+   * whitespace. Values are returned as written; anything else is refused.
+   */
+  private static Map<String, String> parseHeader(String header, String name) {
+    Map<String, String> dict = new HashMap<>();
+    String h = header.replaceAll("^[ \t\r\n\f]+|[ \t\r\n\f]+$", "");
+    int i = 0;
+    int n = h.length();
+    boolean ok = n >= 2 && h.charAt(0) == '{' && h.charAt(n - 1) == '}';
+    i = 1;
+    while (ok) {
+      i = skipSpace(h, i);
+      if (i == n - 1) {
+        break;
       }
-      try {
-        int d = Integer.parseInt(p);
-        if (d < 0) {
-          throw new NumberFormatException();
+      int keyEnd = h.charAt(i) == '\'' ? h.indexOf('\'', i + 1) : -1;
+      if (keyEnd < 0) {
+        ok = false;
+        break;
+      }
+      String key = h.substring(i + 1, keyEnd);
+      i = skipSpace(h, keyEnd + 1);
+      if (i >= n - 1 || h.charAt(i) != ':') {
+        ok = false;
+        break;
+      }
+      i = skipSpace(h, i + 1);
+      int end;
+      char c = i < n - 1 ? h.charAt(i) : '}';
+      if (c == '\'') {
+        end = h.indexOf('\'', i + 1) + 1;
+      } else if (c == '(') {
+        end = h.indexOf(')', i) + 1;
+      } else {
+        end = i;
+        while (end < n - 1 && Character.isLetter(h.charAt(end))) {
+          end++;
         }
-        dims.add(d);
-      } catch (NumberFormatException e) {
-        throw new ModelFormatException(name, "bad dimension '" + p + "' in .npy shape (" + text + ")");
       }
+      if (end <= i || end > n - 1 || !KEYS.contains(key) || dict.put(key, h.substring(i, end)) != null) {
+        ok = false;
+        break;
+      }
+      i = skipSpace(h, end);
+      if (i < n - 1 && h.charAt(i) == ',') {
+        i++;
+      } else if (i != n - 1) {
+        ok = false;
+      }
+    }
+    if (!ok || dict.size() != KEYS.size()) {
+      throw new ModelFormatException(name, ".npy header is not a dict of 'descr', 'fortran_order' and 'shape': "
+          + header.trim());
+    }
+    return dict;
+  }
+
+  private static int skipSpace(String s, int i) {
+    while (i < s.length() && " \t\r\n\f".indexOf(s.charAt(i)) >= 0) {
+      i++;
+    }
+    return i;
+  }
+
+  private static int[] parseShape(String tuple, String name) {
+    if (!tuple.startsWith("(") || !tuple.endsWith(")")) {
+      throw new ModelFormatException(name, "bad .npy shape " + tuple);
+    }
+    String text = tuple.substring(1, tuple.length() - 1);
+    String[] parts = text.split(",", -1);
+    if (parts.length == 1 && !parts[0].isBlank()) {
+      throw new ModelFormatException(name, "bad .npy shape " + tuple + " (a 1-tuple needs a trailing comma)");
+    }
+    List<Integer> dims = new ArrayList<>();
+    for (int k = 0; k < parts.length; k++) {
+      String p = parts[k].strip();
+      if (p.isEmpty() && (k == parts.length - 1) && (k > 0 || parts.length == 1)) {
+        continue; // the trailing comma, or the empty tuple
+      }
+      if (!p.matches("[0-9]{1,10}")) {
+        throw new ModelFormatException(name, "bad dimension '" + p + "' in .npy shape " + tuple);
+      }
+      long d = Long.parseLong(p);
+      if (d > Integer.MAX_VALUE) {
+        throw new ModelFormatException(name, "dimension " + p + " in .npy shape " + tuple + " is too large");
+      }
+      dims.add((int) d);
     }
     return dims.stream().mapToInt(Integer::intValue).toArray();
   }

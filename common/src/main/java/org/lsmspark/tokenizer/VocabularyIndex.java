@@ -143,9 +143,12 @@ final class VocabularyIndex {
         hits.add(new Hit(row, cosine(query, qNorm, row)));
       }
     }
-    hits.sort((a, b) -> a.score() != b.score()
-        ? (a.score() > b.score() ? -1 : 1)
-        : Integer.compare(a.index(), b.index()));
+    // ranked by the float32 score callers report, ties by index: two different doubles that round
+    // to the same float must not come out in reverse index order
+    hits.sort((a, b) -> {
+      int c = Float.compare((float) b.score(), (float) a.score());
+      return c != 0 ? c : Integer.compare(a.index(), b.index());
+    });
     return hits.subList(0, k).toArray(new Hit[0]);
   }
 
