@@ -3,14 +3,12 @@ package org.lsmspark.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -31,27 +29,8 @@ class ClusterTest {
   static SparkSession spark;
 
   @BeforeAll
-  static void start() throws Exception {
-    // local-cluster needs a SPARK_HOME with a RELEASE file and a jars/ folder (surefire points SPARK_HOME here)
-    Path home = Path.of(System.getenv("SPARK_HOME"));
-    Files.createDirectories(home.resolve("jars"));
-    Files.writeString(home.resolve("RELEASE"), "Spark (test stand-in)\n");
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> absolute = new ArrayList<>();
-    for (String e : cp.split(File.pathSeparator)) {
-      absolute.add(new File(e).getAbsolutePath());
-    }
-    SparkConf conf = new SparkConf()
-        .setMaster("local-cluster[2,1,1024]")
-        .set("spark.executor.extraClassPath", String.join(File.pathSeparator, absolute))
-        .set("spark.executor.extraJavaOptions", System.getProperty("jvm.opens"))
-        .set("spark.kryo.registrationRequired", "true")
-        .set("spark.ui.showConsoleProgress", "false");
-    System.setProperty("spark.kryo.registrationRequired", "true");
-    spark = SparkSession.builder().config(conf).appName("lsm cluster test")
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.kryo.registrator", LsmKryoRegistrator.class.getName())
-        .getOrCreate();
+  static void start() {
+    spark = ClusterSession.start("local-cluster[2,1,1024]", Map.of());
   }
 
   @AfterAll

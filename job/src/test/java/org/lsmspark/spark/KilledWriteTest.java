@@ -1,0 +1,106 @@
+package org.lsmspark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A scoring run killed with SIGKILL while it writes: the date's previous rows stay readable and
+ * whole, the rerun writes the complete partition, and no row is ever duplicated.
+ */
+@Tag("fault")
+class KilledWriteTest {
+  static final Path GOLDEN = Path.of(System.getProperty("golden.dir"));
+  @TempDir static Path tmp;
+  static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.get();
+  }
+
+  @AfterAll
+  static void stop() {
+    SparkTestSession.release();
+  }
+
+  /** {@code lsm score} in a JVM of its own, as an operator would run it. */
+  static Process score(String input, String output, int topK) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g"));
+    cmd.addAll(List.of(System.getProperty("jvm.opens").split(" ")));
+    cmd.addAll(List.of("-cp", ClusterSession.classpath(), "org.lsmspark.cli.Main", "score",
+        "--model", GOLDEN.resolve("model").toString(), "--input", input, "--output", output,
+        "--master", "local[2]", "--run-date", "2026-07-08", "--batch-size", "8", "--top-k", String.valueOf(topK),
+        "--partitions", "6"));
+    return new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("child-" + System.nanoTime() + ".log").toFile()).start();
+  }
+
+  static Map<String, String> partition(String out) {
+    Map<String, String> m = new TreeMap<>();
+    List<Row> rows = spark.read().parquet(out + "/run_date=2026-07-08").collectAsList();
+    for (Row r : rows) {
+      String key = r.getAs("conversation_id") + "/" + r.getAs("turn_index");
+      assertEquals(null, m.put(key, r.getAs("run_id") + "|" + ScoreJobTest.topK(r)), "duplicate row " + key);
+    }
+    return m;
+  }
+
+  static boolean writing(Path out) throws Exception {
+    if (!Files.isDirectory(out)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.walk(out)) {
+      return files.anyMatch(p -> p.toString().contains(".spark-staging") && p.toString().endsWith(".parquet"));
+    }
+  }
+
+  @Test
+  void aRunKilledWhileWritingLeavesThePreviousPartitionWhole() throws Exception {
+    String corpus = Corpora.golden(spark, GOLDEN, tmp.resolve("corpus"), 1500, 40, 5);
+    String out = tmp.resolve("table").toString();
+    long windows = 1500L * 30;
+
+    Process first = score(corpus, out, 3);
+    assertEquals(0, first.waitFor(), "first run");
+    Map<String, String> before = partition(out);
+    assertEquals(windows, before.size());
+
+    Process doomed = score(corpus, out, 5);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (!writing(Path.of(out)) && doomed.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(doomed.isAlive(), "the second run was still writing when killed");
+    doomed.descendants().forEach(ProcessHandle::destroyForcibly);
+    doomed.destroyForcibly();
+    doomed.waitFor();
+    assertEquals(before, partition(out), "the previous rows of the date, whole and unchanged");
+
+    Process rerun = score(corpus, out, 5);
+    assertEquals(0, rerun.waitFor(), "rerun");
+    Map<String, String> after = partition(out);
+    assertEquals(windows, after.size());
+    assertEquals(1, after.values().stream().map(v -> v.substring(0, v.indexOf('|'))).distinct().count(),
+        "one run's rows only");
+    assertTrue(!after.equals(before));
+    assertTrue(new File(out, "_runs").list().length >= 2);
+  }
+}
