@@ -1,0 +1,63 @@
+package org.lsmspark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A corpus ten times larger than the scoring JVM's heap scores without running out of memory. */
+@Tag("fault")
+class MemoryFaultTest {
+  static final Path GOLDEN = Path.of(System.getProperty("golden.dir"));
+  static final long HEAP_MB = 512;
+  @TempDir static Path tmp;
+  static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.get();
+  }
+
+  @AfterAll
+  static void stop() {
+    SparkTestSession.release();
+  }
+
+  @Test
+  void aCorpusTenTimesTheHeapScoresInStreaming() throws Exception {
+    // 1,100,000 turns of ~5 KB (5.5 GB of text) in 4,400 conversations of 250 turns
+    long turns = 1_100_000;
+    String corpus = tmp.resolve("big").toString();
+    spark.range(0, turns, 1, 8)
+        .selectExpr("format_string('c%06d', id div 250) as dialogue_id", "cast(id % 250 as int) as turn_index",
+            "concat(repeat(concat('please book a table for ', cast(id % 13 as string), ' people tonight '), 120),"
+                + " cast(id as string)) as text")
+        .write().parquet(corpus);
+    long textBytes = spark.read().parquet(corpus).selectExpr("sum(length(text))").first().getLong(0);
+    assertTrue(textBytes >= 10 * HEAP_MB << 20, "corpus text " + (textBytes >> 20) + " MiB");
+
+    String out = tmp.resolve("out").toString();
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + HEAP_MB + "m"));
+    cmd.addAll(List.of(System.getProperty("jvm.opens").split(" ")));
+    cmd.addAll(List.of("-cp", ClusterSession.classpath(), "org.lsmspark.cli.Main", "score",
+        "--model", GOLDEN.resolve("model").toString(), "--input", corpus, "--output", out,
+        "--master", "local[2]", "--mode", "last", "--partitions", "8", "--cache-memory", "32m"));
+    Path log = tmp.resolve("score.log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    int code = p.waitFor();
+    String output = Files.readString(log);
+    assertEquals(0, code, output.length() > 4000 ? output.substring(output.length() - 4000) : output);
+    assertTrue(!output.contains("OutOfMemoryError"), "no OutOfMemoryError");
+    assertEquals(turns / 250, spark.read().parquet(out).where("status = 'ok'").count());
+  }
+}
