@@ -46,7 +46,12 @@ public final class CnnTrainer {
   private final int channels;
   private final int dim;
   private final double learningRate;
+  /** The training graph: batch statistics, dropout masks. */
   private final SameDiff sd = SameDiff.create();
+  /** The inference graph: moving statistics, no dropout; shares nothing with {@link #sd} but values. */
+  private final SameDiff inf = SameDiff.create();
+  private SameDiff current;
+  private boolean building;
   /** Trainable parameters by format name without {@code cnn/} and {@code .npy}, e.g. {@code conv0.kernel}. */
   private final Map<String, Param> params = new LinkedHashMap<>();
   /** Batch norms by prefix, e.g. {@code conv0.bn}: moving statistics kept here, fed as placeholders. */
@@ -61,6 +66,7 @@ public final class CnnTrainer {
     final float[] m;
     final float[] v;
     final INDArray array;
+    INDArray inferenceArray;
 
     Param(String var, int[] shape, float[] value, INDArray array) {
       this.var = var;
@@ -107,7 +113,12 @@ public final class CnnTrainer {
     this.channels = config.channels();
     this.dim = config.embeddingDim();
     this.learningRate = learningRate;
-    build(weights);
+    current = sd;
+    building = true;
+    build(weights, true);
+    current = inf;
+    building = false;
+    build(weights, false);
   }
 
   /**
@@ -149,41 +160,65 @@ public final class CnnTrainer {
   // ---------------------------------------------------------------- graph
 
   private SDVariable param(Map<String, Tensor> weights, String name) {
+    String var = name.replace('.', '_');
+    if (!building) {
+      Param p = params.get(name);
+      SDVariable v = inf.var(var, Nd4j.create(p.value.clone(), longs(p.shape), 'c'));
+      p.inferenceArray = v.getArr();
+      return v;
+    }
     Tensor t = weights.get("cnn/" + name + ".npy");
     if (t == null) {
       throw new IllegalArgumentException("initial weights lack cnn/" + name + ".npy");
     }
     float[] value = t.toArray();
-    long[] shape = new long[t.rank()];
-    for (int i = 0; i < shape.length; i++) {
-      shape[i] = t.dim(i);
-    }
-    INDArray arr = Nd4j.create(value.clone(), shape, 'c');
-    String var = name.replace('.', '_');
+    INDArray arr = Nd4j.create(value.clone(), longs(t.shape()), 'c');
     SDVariable v = sd.var(var, arr);
     params.put(name, new Param(var, t.shape(), value, v.getArr()));
     return v;
   }
 
-  private SDVariable batchNorm(Map<String, Tensor> weights, SDVariable x, String prefix, int width,
-      SDVariable train, int... axes) {
-    Norm norm = new Norm(prefix, weights.get("cnn/" + prefix + ".mean.npy").toArray(),
-        weights.get("cnn/" + prefix + ".variance.npy").toArray());
-    norms.put(prefix, norm);
+  private static long[] longs(int[] shape) {
+    long[] out = new long[shape.length];
+    for (int i = 0; i < shape.length; i++) {
+      out[i] = shape[i];
+    }
+    return out;
+  }
+
+  /**
+   * Training: (x − batch mean)·γ/sqrt(batch variance + ε) + β, the batch statistics exposed as
+   * outputs; inference: the same with the moving statistics, fed as placeholders.
+   */
+  private SDVariable batchNorm(Map<String, Tensor> weights, SDVariable x, String prefix, int width, int... axes) {
+    SameDiff g = current;
+    Norm norm;
+    if (building) {
+      norm = new Norm(prefix, weights.get("cnn/" + prefix + ".mean.npy").toArray(),
+          weights.get("cnn/" + prefix + ".variance.npy").toArray());
+      norms.put(prefix, norm);
+    } else {
+      norm = norms.get(prefix);
+    }
     SDVariable gamma = param(weights, prefix + ".gamma");
     SDVariable beta = param(weights, prefix + ".beta");
-    SDVariable movingMean = sd.placeHolder(norm.var("mmean"), DataType.FLOAT, width);
-    SDVariable movingVar = sd.placeHolder(norm.var("mvar"), DataType.FLOAT, width);
-    SDVariable batchMean = x.mean(norm.var("bmean"), axes);
-    SDVariable centered = x.sub(batchMean);
-    SDVariable batchVar = centered.mul(centered).mean(norm.var("bvar"), axes);
-    SDVariable inference = train.rsub(1.0);
-    SDVariable mean = batchMean.mul(train).add(movingMean.mul(inference));
-    SDVariable var = batchVar.mul(train).add(movingVar.mul(inference));
-    return x.sub(mean).div(sd.math().sqrt(var.add(BN_EPSILON))).mul(gamma).add(beta);
+    SDVariable mean;
+    SDVariable var;
+    if (building) {
+      mean = x.mean(norm.var("bmean"), axes);
+      SDVariable centered = x.sub(mean);
+      var = centered.mul(centered).mean(norm.var("bvar"), axes);
+      return centered.mul(gamma.mul(g.math().rsqrt(var.add(BN_EPSILON)))).add(beta);
+    }
+    mean = g.placeHolder(norm.var("mmean"), DataType.FLOAT, width);
+    var = g.placeHolder(norm.var("mvar"), DataType.FLOAT, width);
+    return x.sub(mean).mul(gamma.mul(g.math().rsqrt(var.add(BN_EPSILON)))).add(beta);
   }
 
   private SDVariable dropout(SDVariable x, String name, double rate, long... shape) {
+    if (!building) {
+      return x;
+    }
     Dropout d = new Dropout(name, shape, rate);
     dropouts.add(d);
     long[] full = new long[shape.length + 1];
@@ -192,13 +227,12 @@ public final class CnnTrainer {
     return x.mul(sd.placeHolder(name, DataType.FLOAT, full));
   }
 
-  private void build(Map<String, Tensor> weights) {
+  private void build(Map<String, Tensor> weights, boolean training) {
+    SameDiff g = current;
     CnnConfig cnn = config.cnn();
-    SDVariable x = sd.placeHolder("wave", DataType.FLOAT, -1, window, window, channels);
-    SDVariable target = sd.placeHolder("target", DataType.FLOAT, -1, dim);
-    SDVariable train = sd.placeHolder("train", DataType.FLOAT);
+    SDVariable x = g.placeHolder("wave", DataType.FLOAT, -1, window, window, channels);
     if (cnn.useAttention()) {
-      SDVariable a = sd.nn().sigmoid(sd.cnn().conv2d(x, param(weights, "attention.kernel"),
+      SDVariable a = g.nn().sigmoid(g.cnn().conv2d(x, param(weights, "attention.kernel"),
           param(weights, "attention.bias"), conv(7)));
       x = x.mul(a);
     }
@@ -207,11 +241,11 @@ public final class CnnTrainer {
     for (int j = 0; j < n; j++) {
       int k = cnn.convKernels().get(j);
       int f = cnn.convFilters().get(j);
-      x = sd.nn().relu(sd.cnn().conv2d(x, param(weights, "conv" + j + ".kernel"),
+      x = g.nn().relu(g.cnn().conv2d(x, param(weights, "conv" + j + ".kernel"),
           param(weights, "conv" + j + ".bias"), conv(k)), 0.0);
-      x = batchNorm(weights, x, "conv" + j + ".bn", f, train, 0, 1, 2);
+      x = batchNorm(weights, x, "conv" + j + ".bn", f, 0, 1, 2);
       if (j + 1 < n) {
-        x = sd.cnn().maxPooling2d(x, Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2)
+        x = g.cnn().maxPooling2d(x, Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2)
             .paddingMode(PaddingMode.VALID).isNHWC(true).build());
         h /= 2;
       }
@@ -220,14 +254,17 @@ public final class CnnTrainer {
     x = x.mean(1, 2);
     for (int j = 0; j < cnn.denseUnits().size(); j++) {
       int u = cnn.denseUnits().get(j);
-      x = sd.nn().relu(x.mmul(param(weights, "dense" + j + ".kernel")).add(param(weights, "dense" + j + ".bias")), 0.0);
-      x = batchNorm(weights, x, "dense" + j + ".bn", u, train, 0);
+      x = g.nn().relu(g.nn().linear(x, param(weights, "dense" + j + ".kernel"), param(weights, "dense" + j + ".bias")), 0.0);
+      x = batchNorm(weights, x, "dense" + j + ".bn", u, 0);
       x = dropout(x, "drop_dense" + j, j == 0 ? 0.5 : 0.3, u);
     }
-    SDVariable out = x.mmul(param(weights, "output.kernel")).add("prediction", param(weights, "output.bias"));
-    SDVariable error = out.sub(target);
-    SDVariable loss = error.mul(error).mean("loss");
-    sd.setLossVariables(loss);
+    SDVariable out = g.nn().linear("prediction", x, param(weights, "output.kernel"), param(weights, "output.bias"));
+    if (training) {
+      SDVariable target = g.placeHolder("target", DataType.FLOAT, -1, dim);
+      SDVariable error = out.sub(target);
+      SDVariable loss = error.mul(error).mean("loss");
+      g.setLossVariables(loss);
+    }
   }
 
   private static Conv2DConfig conv(int k) {
@@ -242,26 +279,22 @@ public final class CnnTrainer {
     float[] w = new float[n * waveSize];
     System.arraycopy(waves, from * waveSize, w, 0, w.length);
     ph.put("wave", Nd4j.create(w, new long[] {n, window, window, channels}, 'c'));
+    if (!training) {
+      for (Norm norm : norms.values()) {
+        ph.put(norm.var("mmean"), Nd4j.create(norm.mean.clone(), new long[] {norm.mean.length}, 'c'));
+        ph.put(norm.var("mvar"), Nd4j.create(norm.variance.clone(), new long[] {norm.variance.length}, 'c'));
+      }
+      return ph;
+    }
     float[] t = new float[n * dim];
-    if (targets != null) {
-      System.arraycopy(targets, from * dim, t, 0, t.length);
-    }
+    System.arraycopy(targets, from * dim, t, 0, t.length);
     ph.put("target", Nd4j.create(t, new long[] {n, dim}, 'c'));
-    ph.put("train", Nd4j.scalar(training ? 1f : 0f));
-    for (Norm norm : norms.values()) {
-      ph.put(norm.var("mmean"), Nd4j.create(norm.mean.clone(), new long[] {norm.mean.length}, 'c'));
-      ph.put(norm.var("mvar"), Nd4j.create(norm.variance.clone(), new long[] {norm.variance.length}, 'c'));
-    }
     for (Dropout d : dropouts) {
       int size = d.size();
       float[] mask = new float[n * size];
-      if (training) {
-        float keep = (float) (1.0 / (1.0 - d.rate()));
-        for (int i = 0; i < mask.length; i++) {
-          mask[i] = rng.nextDouble() < d.rate() ? 0f : keep;
-        }
-      } else {
-        java.util.Arrays.fill(mask, 1f);
+      float keep = (float) (1.0 / (1.0 - d.rate()));
+      for (int i = 0; i < mask.length; i++) {
+        mask[i] = rng.nextDouble() < d.rate() ? 0f : keep;
       }
       long[] shape = new long[d.shape().length + 1];
       shape[0] = n;
@@ -321,7 +354,7 @@ public final class CnnTrainer {
   /** Inference-mode predictions ([n, D] row-major) for windows {@code [from, from + n)}. */
   public float[] predict(float[] waves, int from, int n) {
     Map<String, INDArray> ph = feed(waves, from, n, null, false, null);
-    return floats(sd.output(ph, "prediction").get("prediction"));
+    return floats(inf.output(ph, "prediction").get("prediction"));
   }
 
   /** Inference-mode mean squared error over all windows of {@code waves}, in chunks of {@code batch}. */
@@ -362,9 +395,11 @@ public final class CnnTrainer {
   }
 
   private static void upload(Param p) {
-    FloatBuffer buf = p.array.data().asNioFloat();
-    buf.position(0);
-    buf.put(p.value);
+    for (INDArray a : new INDArray[] {p.array, p.inferenceArray}) {
+      FloatBuffer buf = a.data().asNioFloat();
+      buf.position(0);
+      buf.put(p.value);
+    }
   }
 
   private static float[] floats(INDArray a) {
