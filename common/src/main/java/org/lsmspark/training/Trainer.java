@@ -48,8 +48,8 @@ public final class Trainer {
   public record EpochStats(int epoch, double trainLoss, double validationLoss, double seconds, double windowsPerSecond) {}
 
   /** The trained bundle and how the run went; {@code bestEpoch} is 0 when nothing was trained. */
-  public record Result(ModelBundle bundle, List<EpochStats> epochs, int bestEpoch, int trainDialogues,
-      int validationDialogues, int trainWindows, int validationWindows) {
+  public record Result(ModelBundle bundle, double initialValidationLoss, List<EpochStats> epochs, int bestEpoch,
+      int trainDialogues, int validationDialogues, int trainWindows, int validationWindows) {
     public Result {
       epochs = List.copyOf(epochs);
     }
@@ -118,7 +118,7 @@ public final class Trainer {
         options.maxWindows() > 0 ? " (capped by --max-windows " + options.maxWindows() + ")" : ""));
 
     if (options.epochs() == 0) {
-      return new Result(initial, List.of(), 0, trainIdx.size(), valIdx.size(), trainRefs.size(), valRefs.size());
+      return new Result(initial, Double.NaN, List.of(), 0, trainIdx.size(), valIdx.size(), trainRefs.size(), valRefs.size());
     }
     if (trainRefs.isEmpty()) {
       throw new IllegalArgumentException("no training windows: every training conversation has fewer than 2 turns");
@@ -134,17 +134,38 @@ public final class Trainer {
         trainRefs.size() + valRefs.size(), config.windowSize(), config.windowSize(), config.channels(),
         seconds(t1), (trainWaves.length + valWaves.length + trainTargets.length + valTargets.length) * 4.0 / 1e6));
 
+    // ND4J's parallel kernels stall badly on a busy machine; one thread is faster and reproducible
+    int threads = Nd4j.getEnvironment().maxThreads();
+    int masterThreads = Nd4j.getEnvironment().maxMasterThreads();
+    Nd4j.getEnvironment().setMaxThreads(options.threads());
+    Nd4j.getEnvironment().setMaxMasterThreads(options.threads());
+    try {
+      return fitCnn(dialogues, options, listener, rng, config, tokenizer, tensors, cnnInit, trainIdx, valIdx,
+          trainRefs, valRefs, renderer.waveSize, trainWaves, trainTargets, valWaves, valTargets);
+    } finally {
+      Nd4j.getEnvironment().setMaxThreads(threads);
+      Nd4j.getEnvironment().setMaxMasterThreads(masterThreads);
+    }
+  }
+
+  private static Result fitCnn(List<List<String>> dialogues, TrainingOptions options, Listener listener, Random rng,
+      ModelConfig config, Tokenizer tokenizer, Map<String, Tensor> tensors, Map<String, Tensor> cnnInit,
+      List<Integer> trainIdx, List<Integer> valIdx, List<Windows.Ref> trainRefs, List<Windows.Ref> valRefs,
+      int waveSize, float[] trainWaves, float[] trainTargets, float[] valWaves, float[] valTargets) {
     CnnTrainer cnn = new CnnTrainer(config, cnnInit, options.learningRate());
     int n = trainRefs.size();
     int batch = options.batchSize();
     int batches = (n + batch - 1) / batch;
-    int waveSize = renderer.waveSize;
     int dim = config.embeddingDim();
     float[] bw = new float[batch * waveSize];
     float[] bt = new float[batch * dim];
     int[] perm = new int[n];
     for (int i = 0; i < n; i++) {
       perm[i] = i;
+    }
+    double initialLoss = valRefs.isEmpty() ? Double.NaN : cnn.loss(valWaves, valTargets, valRefs.size(), 256);
+    if (!valRefs.isEmpty()) {
+      listener.event(String.format("initial validation loss %.6f", initialLoss));
     }
     List<EpochStats> history = new ArrayList<>();
     Map<String, Tensor> best = null;
@@ -190,7 +211,7 @@ public final class Trainer {
     }
     tensors.putAll(best != null ? best : cnn.weights());
     ModelBundle trained = ModelBundle.of(config, tokenizer.terms(), tokenizer.vocabulary(), tensors);
-    return new Result(trained, history, bestEpoch, trainIdx.size(), valIdx.size(), trainRefs.size(), valRefs.size());
+    return new Result(trained, initialLoss, history, bestEpoch, trainIdx.size(), valIdx.size(), trainRefs.size(), valRefs.size());
   }
 
   /** At most {@code max} windows (0: all), a sample drawn from {@code rng}, kept in corpus order. */

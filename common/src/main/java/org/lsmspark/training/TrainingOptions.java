@@ -36,6 +36,7 @@ public final class TrainingOptions {
   private final int maxWindows;
   private final long seed;
   private final String modelId;
+  private final int threads;
 
   private TrainingOptions(Builder b) {
     windowSize = b.windowSize;
@@ -60,6 +61,7 @@ public final class TrainingOptions {
     maxWindows = b.maxWindows;
     seed = b.seed;
     modelId = b.modelId;
+    threads = b.threads;
   }
 
   public static Builder builder() {
@@ -95,6 +97,7 @@ public final class TrainingOptions {
     b.maxWindows = maxWindows;
     b.seed = seed;
     b.modelId = modelId;
+    b.threads = threads;
     return b;
   }
 
@@ -171,6 +174,11 @@ public final class TrainingOptions {
     return seed;
   }
 
+  /** ND4J threads while the CNN trains (1 by default: on a shared machine parallel kernels stall). */
+  public int threads() {
+    return threads;
+  }
+
   /** The model id to write, or null to derive one from the corpus and the seed. */
   public String modelId() {
     return modelId;
@@ -205,7 +213,7 @@ public final class TrainingOptions {
         + " conv-filters=" + convFilters + " conv-kernels=" + convKernels + " dense-units=" + denseUnits
         + " epochs=" + epochs + " batch-size=" + batchSize + " learning-rate=" + learningRate
         + " validation-split=" + validationSplit + " max-windows=" + (maxWindows == 0 ? "all" : maxWindows)
-        + " seed=" + seed;
+        + " seed=" + seed + " threads=" + threads;
   }
 
   /** Mutable builder; every setter keeps the value as given, {@link #build()} checks them all. */
@@ -232,6 +240,7 @@ public final class TrainingOptions {
     private int maxWindows = 0;
     private long seed = 42;
     private String modelId;
+    private int threads = 1;
 
     private Builder() {}
 
@@ -344,6 +353,11 @@ public final class TrainingOptions {
       return this;
     }
 
+    public Builder threads(int v) {
+      threads = v;
+      return this;
+    }
+
     public Builder modelId(String v) {
       modelId = v;
       return this;
@@ -382,6 +396,7 @@ public final class TrainingOptions {
           "--validation-split must be in [0, 1), got " + validationSplit);
       require(maxWindows >= 0, "--max-windows must be 0 (all) or more, got " + maxWindows);
       require(modelId == null || !modelId.isEmpty(), "--model-id must not be empty");
+      atLeast("--threads", threads, 1);
       return new TrainingOptions(this);
     }
 
