@@ -236,30 +236,46 @@ public final class Evaluator {
       float hi = gf + MARGIN;
       float lo = gf - MARGIN;
       long above = 0;
+      // one pass: rows certainly above the gold row, rows too close to call, near-best candidates
+      int[] band = new int[16];
+      int nb = 0;
+      int[] cand = new int[16];
+      int nc = 0;
       float max = Float.NEGATIVE_INFINITY;
       for (int r = 0; r < size; r++) {
         float x = s[off + r];
         if (x > hi) {
           above++;
+        } else if (x >= lo && r != gold) {
+          if (nb == band.length) {
+            band = java.util.Arrays.copyOf(band, nb * 2);
+          }
+          band[nb++] = r;
         }
-        if (x > max) {
-          max = x;
+        if (x >= max - MARGIN) {
+          if (x > max) {
+            max = x;
+          }
+          if (nc == cand.length) {
+            cand = java.util.Arrays.copyOf(cand, nc * 2);
+          }
+          cand[nc++] = r;
         }
       }
-      // rows too close to call against the gold row, and candidates for the best row
-      float bestFloor = max - MARGIN;
       long tiedBefore = 0;
+      for (int k = 0; k < nb; k++) {
+        int r = band[k];
+        double c = cosine(query, qNorm, r);
+        if (c > g || (c == g && r < gold)) {
+          tiedBefore++;
+        }
+      }
+      float bestFloor = max - MARGIN;
       int best = -1;
       double bestScore = Double.NEGATIVE_INFINITY;
-      for (int r = 0; r < size; r++) {
-        float x = s[off + r];
-        if (x >= lo && x <= hi && r != gold) {
-          double c = cosine(query, qNorm, r);
-          if (c > g || (c == g && r < gold)) {
-            tiedBefore++;
-          }
-        }
-        if (x >= bestFloor) {
+      for (int k = 0; k < nc; k++) {
+        int r = cand[k];
+        if (s[off + r] >= bestFloor) {
           double c = cosine(query, qNorm, r);
           if (c > bestScore) {
             bestScore = c;

@@ -45,12 +45,18 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the window sample and the random baseline (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--threads", defaultValue = "1", description = "ND4J threads for the ranking products (default: ${DEFAULT-VALUE}; more stalls on a shared machine).")
+  int threads;
+
   @Option(names = "--output", paramLabel = "REPORT.json", description = "Also write the report as JSON.")
   Path output;
 
   @Override
   public Integer call() throws IOException {
     Options.nonNegative("--max-windows", maxWindows);
+    Options.positive("--threads", threads);
+    org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(threads);
+    org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxMasterThreads(threads);
     long t0 = System.nanoTime();
     LsmModel lsm = LsmModel.of(ModelDirectory.read(model));
     LOG.info(String.format("model %s loaded: %d vocabulary turns, window %d, in %.1f s", lsm.bundle().modelId(),
