@@ -1,0 +1,56 @@
+package org.lsmspark.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.lsmspark.model.ModelConfig;
+import org.lsmspark.model.Tensor;
+import org.lsmspark.model.TokenizerConfig;
+
+class ReservoirInitTest {
+
+  private static ModelConfig config(double sparsity) {
+    TrainingOptions o = TrainingOptions.builder().embeddingDim(40).reservoirUnits(java.util.List.of(300, 50))
+        .sparsity(sparsity).build();
+    return new ModelConfig("r", 10, 40, TokenizerConfig.defaults(), o.reservoirConfig(), o.cnnConfig());
+  }
+
+  @Test
+  void everyOutputUnitKeepsAnInputAndTheDensityFollowsTheSparsity() {
+    for (double sparsity : new double[] {0.001, 0.1, 1.0}) {
+      Map<String, Tensor> w = ReservoirInit.draw(config(sparsity), new Random(3));
+      int in = 40;
+      for (int layer = 0; layer < 2; layer++) {
+        Tensor mask = w.get("reservoir/layer" + layer + ".mask.npy");
+        int units = mask.dim(1);
+        long ones = 0;
+        for (int j = 0; j < units; j++) {
+          int col = 0;
+          for (int i = 0; i < in; i++) {
+            col += mask.get(i * units + j) == 1f ? 1 : 0;
+          }
+          assertTrue(col >= 1, "layer " + layer + " unit " + j + " has no input at sparsity " + sparsity);
+          ones += col;
+        }
+        double density = ones / (double) (in * units);
+        assertTrue(density >= sparsity - 0.03 && density <= Math.max(sparsity, 1.0 / in) + 0.03,
+            "density " + density + " at sparsity " + sparsity);
+        float limit = (float) (2 * Math.sqrt(6.0 / (in + units)));
+        Tensor kernel = w.get("reservoir/layer" + layer + ".kernel.npy");
+        for (int k = 0; k < kernel.size(); k++) {
+          assertTrue(Math.abs(kernel.get(k)) <= limit);
+        }
+        in = units;
+      }
+    }
+  }
+
+  @Test
+  void theSeedDeterminesEveryValue() {
+    assertEquals(ReservoirInit.draw(config(0.1), new Random(9)), ReservoirInit.draw(config(0.1), new Random(9)));
+    assertTrue(!ReservoirInit.draw(config(0.1), new Random(9)).equals(ReservoirInit.draw(config(0.1), new Random(10))));
+  }
+}

@@ -1,0 +1,125 @@
+package org.lsmspark.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.lsmspark.inference.LsmModel;
+import org.lsmspark.model.ModelDirectory;
+import org.lsmspark.training.Evaluator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lsm evaluate}: next-turn retrieval metrics of a model and three baselines on held-out conversations. */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Ranks the whole vocabulary for every window of held-out conversations and reports hit@1, hit@5, hit@10,",
+      "mean reciprocal rank and mean confidence of the model and of three baselines on the same windows:",
+      "a random vocabulary turn, the most frequent gold turn, and the vocabulary turn nearest to the last",
+      "context turn. The gold turn is the actual next turn when it is in the vocabulary, else the",
+      "vocabulary turn nearest to its embedding."
+    })
+final class EvaluateCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Option(names = "--model", required = true, description = "Model directory (any Hadoop file system path).")
+  String model;
+
+  @Option(names = "--input", required = true, paramLabel = "CORPUS", description = "Held-out corpus of turns, as for train.")
+  String input;
+
+  @Option(names = "--max-windows", defaultValue = "0", paramLabel = "N", description = "Evaluate a seeded sample of N windows; 0 for all (default: all).")
+  int maxWindows;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of the window sample and the random baseline (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--threads", defaultValue = "1", description = "ND4J threads for the ranking products (default: ${DEFAULT-VALUE}; more stalls on a shared machine).")
+  int threads;
+
+  @Option(names = "--output", paramLabel = "REPORT.json", description = "Also write the report as JSON.")
+  Path output;
+
+  @Override
+  public Integer call() throws IOException {
+    Options.nonNegative("--max-windows", maxWindows);
+    Options.positive("--threads", threads);
+    org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(threads);
+    org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxMasterThreads(threads);
+    long t0 = System.nanoTime();
+    LsmModel lsm = LsmModel.of(ModelDirectory.read(model));
+    LOG.info(String.format("model %s loaded: %d vocabulary turns, window %d, in %.1f s", lsm.bundle().modelId(),
+        lsm.tokenizer().vocabularySize(), lsm.windowSize(), (System.nanoTime() - t0) / 1e9));
+    List<List<String>> dialogues = CorpusInput.read(input, "lsm evaluate", LOG);
+    long t1 = System.nanoTime();
+    long[] last = {0};
+    Evaluator.Report report = Evaluator.evaluate(lsm, dialogues, maxWindows, seed, done -> {
+      long now = System.nanoTime();
+      if (now - last[0] > 500_000_000L) {
+        last[0] = now;
+        System.err.printf("\revaluating: %d windows, %.0f windows/s", done, done / ((now - t1) / 1e9));
+        System.err.flush();
+      }
+    });
+    double secs = (System.nanoTime() - t1) / 1e9;
+    System.err.println();
+    LOG.info(String.format("evaluated %d windows in %.1f s (%.0f windows/s)", report.windows(), secs,
+        report.windows() / secs));
+    System.out.print(table(report));
+    if (output != null) {
+      Path tmp = output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".partial");
+      Files.writeString(tmp, JSON.writeValueAsString(json(report)) + "\n");
+      Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      LOG.info("report written to " + output);
+    }
+    return 0;
+  }
+
+  static String table(Evaluator.Report r) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format("%d windows; gold turn in the vocabulary for %.1f%%, else its nearest vocabulary turn (%.1f%%)%n",
+        r.windows(), 100 * r.goldInVocabulary(), 100 * (1 - r.goldInVocabulary())));
+    b.append(String.format("%-16s %8s %8s %8s %8s %10s%n", "", "hit@1", "hit@5", "hit@10", "MRR", "confidence"));
+    row(b, "model", r.model());
+    row(b, "random", r.random());
+    row(b, "most frequent", r.mostFrequent());
+    row(b, "nearest to last", r.nearestToLast());
+    return b.toString();
+  }
+
+  private static void row(StringBuilder b, String name, Evaluator.Metrics m) {
+    b.append(String.format("%-16s %8.4f %8.4f %8.4f %8.4f %10.4f%n", name, m.hitAt1(), m.hitAt5(), m.hitAt10(),
+        m.mrr(), m.meanConfidence()));
+  }
+
+  static ObjectNode json(Evaluator.Report r) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("windows", r.windows());
+    root.put("gold_in_vocabulary", r.goldInVocabulary());
+    metrics(root.putObject("model"), r.model());
+    ObjectNode baselines = root.putObject("baselines");
+    metrics(baselines.putObject("random"), r.random());
+    metrics(baselines.putObject("most_frequent"), r.mostFrequent());
+    metrics(baselines.putObject("nearest_to_last"), r.nearestToLast());
+    return root;
+  }
+
+  private static void metrics(ObjectNode o, Evaluator.Metrics m) {
+    o.put("hit@1", m.hitAt1());
+    o.put("hit@5", m.hitAt5());
+    o.put("hit@10", m.hitAt10());
+    o.put("mrr", m.mrr());
+    o.put("mean_confidence", m.meanConfidence());
+  }
+}

@@ -1,0 +1,176 @@
+package org.lsmspark.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.lsmspark.model.ModelBundle;
+import org.lsmspark.model.ModelDirectory;
+import org.lsmspark.training.Trainer;
+import org.lsmspark.training.TrainingOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lsm train}: fits a model on a corpus and writes it in format v1. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Trains a next-turn model on a corpus of conversations and writes it as a model directory (format v1).",
+      "CORPUS: Parquet or JSON lines (.jsonl, .jsonl.gz) of turns {dialogue_id, turn_index, text}, or a",
+      "file of JSON strings (one conversation). The same seed and input give byte-identical files."
+    })
+final class TrainCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+
+  @Option(names = "--input", required = true, paramLabel = "CORPUS", description = "Corpus of turns (any Hadoop path).")
+  String input;
+
+  @Option(names = "--output", required = true, paramLabel = "MODEL_DIR", description = "Model directory to create (must not exist or be empty).")
+  String output;
+
+  @Option(names = "--window-size", defaultValue = "10", description = "Turns of context (default: ${DEFAULT-VALUE}).")
+  int windowSize;
+
+  @Option(names = "--embedding-dim", defaultValue = "128", description = "Turn embedding size (default: ${DEFAULT-VALUE}).")
+  int embeddingDim;
+
+  @Option(names = "--max-features", defaultValue = "10000", description = "TF-IDF terms kept (default: ${DEFAULT-VALUE}).")
+  int maxFeatures;
+
+  @Option(names = "--min-df", defaultValue = "2", description = "Minimum document frequency of a term (default: ${DEFAULT-VALUE}).")
+  int minDf;
+
+  @Option(names = "--ngram-max", defaultValue = "2", description = "Longest n-gram (default: ${DEFAULT-VALUE}).")
+  int ngramMax;
+
+  @Option(names = "--reservoir-units", split = ",", defaultValue = "256,128,64", description = "Units per reservoir layer (default: ${DEFAULT-VALUE}).")
+  List<Integer> reservoirUnits;
+
+  @Option(names = "--reservoir-frequencies", split = ",", description = "Sine frequency per layer (default: 1.0 + 0.5·i).")
+  List<Double> frequencies;
+
+  @Option(names = "--reservoir-amplitudes", split = ",", description = "Sine amplitude per layer (default: 1.0).")
+  List<Double> amplitudes;
+
+  @Option(names = "--reservoir-decays", split = ",", description = "Sine decay per layer (default: 0.1).")
+  List<Double> decays;
+
+  @Option(names = "--sparsity", defaultValue = "0.1", description = "Fraction of reservoir connections kept (default: ${DEFAULT-VALUE}).")
+  double sparsity;
+
+  @Option(names = "--no-multichannel", description = "Feed only the last reservoir layer to the CNN.")
+  boolean noMultichannel;
+
+  @Option(names = "--no-attention", description = "No spatial attention before the convolutions.")
+  boolean noAttention;
+
+  @Option(names = "--conv-filters", split = ",", defaultValue = "32,64,128", description = "Filters per convolution (default: ${DEFAULT-VALUE}).")
+  List<Integer> convFilters;
+
+  @Option(names = "--conv-kernels", split = ",", defaultValue = "5,3,3", description = "Kernel size per convolution, odd (default: ${DEFAULT-VALUE}).")
+  List<Integer> convKernels;
+
+  @Option(names = "--dense-units", split = ",", defaultValue = "256,128", description = "Units per dense layer (default: ${DEFAULT-VALUE}).")
+  List<Integer> denseUnits;
+
+  @Option(names = "--epochs", defaultValue = "20", description = "Training epochs; 0 writes the initialised model (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "Windows per step (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(names = "--validation-split", defaultValue = "0.1", description = "Fraction of conversations held out for validation (default: ${DEFAULT-VALUE}).")
+  double validationSplit;
+
+  @Option(names = "--max-windows", defaultValue = "0", paramLabel = "N", description = "Cap on training windows, a seeded sample; 0 for all (default: all).")
+  int maxWindows;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of every random draw (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--threads", defaultValue = "1", description = "ND4J threads while the CNN trains (default: ${DEFAULT-VALUE}; more stalls on a shared machine).")
+  int threads;
+
+  @Option(names = "--model-id", description = "Model id to record (default: derived from the corpus and the seed).")
+  String modelId;
+
+  @Override
+  public Integer call() {
+    TrainingOptions options = options();
+    LOG.info("lsm train: " + options);
+    long t0 = System.nanoTime();
+    List<List<String>> dialogues = CorpusInput.read(input, "lsm train", LOG);
+    Trainer.Result result = Trainer.train(dialogues, options, new Progress(System.err));
+    ModelBundle bundle = result.bundle();
+    if (result.bestEpoch() > 0) {
+      Trainer.EpochStats best = result.epochs().get(result.bestEpoch() - 1);
+      LOG.info(String.format("best epoch %d of %d: validation loss %.6f, training loss %.6f; its weights are kept",
+          best.epoch(), result.epochs().size(), best.validationLoss(), best.trainLoss()));
+    }
+    long tw = System.nanoTime();
+    ModelDirectory.write(bundle, output);
+    ModelBundle back = ModelDirectory.read(output);
+    if (!back.fingerprint().equals(bundle.fingerprint())) {
+      throw new IllegalStateException("model read back from " + output + " has fingerprint " + back.fingerprint()
+          + ", expected " + bundle.fingerprint());
+    }
+    LOG.info(String.format("model %s written to %s and verified (%d files, fingerprint %s) in %.1f s",
+        bundle.modelId(), output, bundle.digests().size(), bundle.fingerprint(), (System.nanoTime() - tw) / 1e9));
+    LOG.info(String.format("lsm train: done in %.1f s", (System.nanoTime() - t0) / 1e9));
+    return 0;
+  }
+
+  TrainingOptions options() {
+    return TrainingOptions.builder().windowSize(windowSize).embeddingDim(embeddingDim).maxFeatures(maxFeatures)
+        .minDf(minDf).ngramMax(ngramMax).reservoirUnits(reservoirUnits).frequencies(frequencies)
+        .amplitudes(amplitudes).decays(decays).sparsity(sparsity).multichannel(!noMultichannel)
+        .attention(!noAttention).convFilters(convFilters).convKernels(convKernels).denseUnits(denseUnits)
+        .epochs(epochs).batchSize(batchSize).learningRate(learningRate).validationSplit(validationSplit)
+        .maxWindows(maxWindows).seed(seed).threads(threads).modelId(modelId).build();
+  }
+
+  /** Log lines for events and epochs; a carriage-return progress bar per epoch on stderr. */
+  static final class Progress implements Trainer.Listener {
+    private final PrintStream err;
+    private long lastDraw;
+
+    Progress(PrintStream err) {
+      this.err = err;
+    }
+
+    @Override
+    public void event(String message) {
+      LOG.info(message);
+    }
+
+    @Override
+    public void batch(int epoch, int epochs, int done, int total, double loss, double windowsPerSecond) {
+      long now = System.nanoTime();
+      if (done < total && now - lastDraw < 250_000_000L) {
+        return;
+      }
+      lastDraw = now;
+      int width = 30;
+      int filled = (int) ((long) width * done / total);
+      err.print(String.format("\repoch %d/%d [%s%s] %d/%d batches  loss %.5f  %.0f windows/s", epoch, epochs,
+          "=".repeat(filled), " ".repeat(width - filled), done, total, loss, windowsPerSecond));
+      if (done == total) {
+        err.println();
+      }
+      err.flush();
+    }
+
+    @Override
+    public void epoch(Trainer.EpochStats s, boolean best) {
+      LOG.info(String.format("epoch %d: training loss %.6f, validation loss %.6f%s, %.1f s, %.0f windows/s",
+          s.epoch(), s.trainLoss(), s.validationLoss(), best ? " (best so far)" : "", s.seconds(),
+          s.windowsPerSecond()));
+    }
+  }
+}

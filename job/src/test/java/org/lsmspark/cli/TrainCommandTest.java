@@ -1,0 +1,135 @@
+package org.lsmspark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lsmspark.model.ModelBundle;
+import org.lsmspark.model.ModelDirectory;
+import org.lsmspark.model.Tensor;
+
+class TrainCommandTest {
+  static final Path GOLDEN = Path.of(System.getProperty("golden.dir"));
+  static final Path SAMPLE = GOLDEN.getParent().getParent().getParent().resolve("main/resources/org/lsmspark/sample/sgd-sample.jsonl.gz");
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path tmp;
+
+  private String[] goldenFitArgs(Path out) throws Exception {
+    JsonNode p = JSON.readTree(GOLDEN.resolve("tokenizer-fit/params.json").toFile());
+    return new String[] {"train", "--input", GOLDEN.resolve("tokenizer-fit/corpus.jsonl").toString(),
+        "--output", out.toString(), "--epochs", "0",
+        "--embedding-dim", p.get("embedding_dim").asText(), "--max-features", p.get("max_features").asText(),
+        "--min-df", p.get("min_df").asText(), "--ngram-max", p.get("ngram_max").asText()};
+  }
+
+  @Test
+  void epochsZeroReproducesTheGoldenTokenizer() throws Exception {
+    Path out = tmp.resolve("model");
+    assertEquals(0, Main.run(goldenFitArgs(out)));
+    ModelBundle got = ModelDirectory.read(out.toString());
+    ModelBundle want = ModelDirectory.read(GOLDEN.resolve("model").toString());
+    assertEquals(want.terms(), got.terms());
+    assertEquals(want.vocabulary(), got.vocabulary());
+    assertClose(ModelBundle.IDF, want, got, 1e-6);
+    assertClose(ModelBundle.VOCAB_EMBEDDINGS, want, got, 1e-4);
+    assertClose(ModelBundle.COMPONENTS, want, got, 1e-4);
+    assertEquals(want.config().tokenizer(), got.config().tokenizer());
+    assertEquals(want.config().reservoir(), got.config().reservoir(), "default reservoir = the original's");
+    assertEquals(want.config().cnn(), got.config().cnn(), "default CNN = the original's");
+  }
+
+  @Test
+  void sameSeedSameBytes() throws Exception {
+    Path a = tmp.resolve("a");
+    Path b = tmp.resolve("b");
+    assertEquals(0, Main.run(goldenFitArgs(a)));
+    assertEquals(0, Main.run(goldenFitArgs(b)));
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(a)) {
+      // the Hadoop local file system adds hidden .crc checksum files; the model's files are the rest
+      files = s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+          .map(a::relativize).sorted().toList();
+    }
+    assertEquals(49, files.size(), "48 files and model.json");
+    for (Path f : files) {
+      assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), f.toString());
+    }
+  }
+
+  @Test
+  void invalidOptionsAreRefusedNamingTheOption() {
+    String err = stderrOf(() -> assertEquals(2, Main.run("train", "--input", SAMPLE.toString(), "--output",
+        tmp.resolve("m").toString(), "--conv-kernels", "5,4,3")));
+    assertTrue(err.contains("lsm train: error: --conv-kernels must be odd (\"same\" convolutions), got 4"), err);
+    err = stderrOf(() -> assertEquals(2, Main.run("train", "--input", SAMPLE.toString(), "--output",
+        tmp.resolve("m").toString(), "--validation-split", "1.5")));
+    assertTrue(err.contains("--validation-split must be in [0, 1), got 1.5"), err);
+    assertTrue(Files.notExists(tmp.resolve("m")));
+    err = stderrOf(() -> assertEquals(2, Main.run("evaluate", "--model", GOLDEN.resolve("model").toString(),
+        "--input", SAMPLE.toString(), "--max-windows", "-1")));
+    assertTrue(err.contains("--max-windows must be 0 or more, got -1"), err);
+  }
+
+  /** Spark reads the turn table; a small model trains one epoch, then evaluate writes its report. */
+  @Test
+  void trainAndEvaluateOnAnSgdSample() throws Exception {
+    Path model = tmp.resolve("model");
+    assertEquals(0, Main.run("train", "--input", SAMPLE.toString(), "--output", model.toString(),
+        "--window-size", "4", "--embedding-dim", "16", "--max-features", "300", "--reservoir-units", "16,8",
+        "--conv-filters", "4,4", "--conv-kernels", "3,3", "--dense-units", "8", "--epochs", "1",
+        "--max-windows", "128", "--batch-size", "64", "--seed", "3"));
+    ModelBundle bundle = ModelDirectory.read(model.toString());
+    assertEquals(4, bundle.config().windowSize());
+    assertTrue(bundle.modelId().endsWith("-seed3"));
+    Path report = tmp.resolve("report.json");
+    assertEquals(0, Main.run("evaluate", "--model", model.toString(), "--input", SAMPLE.toString(),
+        "--max-windows", "50", "--output", report.toString()));
+    JsonNode r = JSON.readTree(report.toFile());
+    assertEquals(50, r.get("windows").asInt());
+    assertEquals(1.0, r.get("gold_in_vocabulary").asDouble(), "evaluated on its own training corpus");
+    for (JsonNode m : List.of(r.get("model"), r.get("baselines").get("random"), r.get("baselines").get("most_frequent"),
+        r.get("baselines").get("nearest_to_last"))) {
+      for (String k : List.of("hit@1", "hit@5", "hit@10", "mrr", "mean_confidence")) {
+        assertTrue(m.has(k), k + " in " + m);
+      }
+      assertTrue(m.get("hit@1").asDouble() <= m.get("hit@5").asDouble());
+      assertTrue(m.get("hit@5").asDouble() <= m.get("hit@10").asDouble());
+    }
+    assertEquals(3, r.get("baselines").size());
+  }
+
+  private static void assertClose(String file, ModelBundle want, ModelBundle got, double tol) {
+    Tensor w = want.tensor(file);
+    Tensor g = got.tensor(file);
+    assertArrayEquals(w.shape(), g.shape(), file);
+    for (int i = 0; i < w.size(); i++) {
+      if (Math.abs(w.get(i) - g.get(i)) > tol * Math.max(1, Math.abs(w.get(i)))) {
+        fail(file + "[" + i + "]: " + g.get(i) + ", expected " + w.get(i));
+      }
+    }
+  }
+
+  private static String stderrOf(Runnable r) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(old);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+}
