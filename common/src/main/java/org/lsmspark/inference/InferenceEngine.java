@@ -572,6 +572,11 @@ public final class InferenceEngine implements AutoCloseable {
     if (pool != null) {
       pool.shutdownNow();
     }
+    EngineStats s = stats();
+    CacheStats p = s.cache(PREDICTION_CACHE);
+    LOG.info(String.format(Locale.ROOT,
+        "inference engine closed: %d windows, %d failed, %d reached the model in %d calls, prediction cache hit rate %.1f%%, %.2f MiB in caches",
+        s.windows(), s.failedWindows(), s.modelWindows(), s.modelBatches(), 100 * p.hitRate(), s.cacheBytes() / 1048576.0));
     clearCaches();
   }
 

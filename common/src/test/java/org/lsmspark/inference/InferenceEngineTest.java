@@ -204,6 +204,44 @@ class InferenceEngineTest {
     }
   }
 
+  @Test
+  void concurrentCallersSharingOneEngineGetExactResults() throws Exception {
+    List<List<String>> windows = distinctWindows(14, 120);
+    List<Prediction> reference = LsmModel.of(small).predict(windows, 5);
+    // small caches, so that threads evict each other's entries while they read them
+    try (InferenceEngine engine = new InferenceEngine(options(small).cacheSize(30).cacheMemoryBytes(40_000)
+        .maxBatchSize(8).threads(3).build())) {
+      int threads = 8;
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int seed = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          Random rng = new Random(seed);
+          for (int round = 0; round < 15; round++) {
+            int from = rng.nextInt(windows.size() - 20);
+            List<WindowResult> r = engine.predictBatch(windows.subList(from, from + 1 + rng.nextInt(20)));
+            for (int i = 0; i < r.size(); i++) {
+              assertSame(reference.get(from + i), r.get(i).get(), "window " + (from + i));
+            }
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      EngineStats s = engine.stats();
+      assertEquals(0, s.failedWindows());
+      assertTrue(s.cache(InferenceEngine.PREDICTION_CACHE).entries() <= 30);
+      assertTrue(s.cacheBytes() <= 40_000);
+    }
+  }
+
   // ---------------------------------------------------------------- caches
 
   @Test
