@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Scores dialogue corpora with Liquid State Machine next-turn models.",
-    subcommands = {PredictCommand.class, ScoreCommand.class, IngestCommand.class, TrainCommand.class,
+    subcommands = {DemoCommand.class, PredictCommand.class, ScoreCommand.class, IngestCommand.class, TrainCommand.class,
         EvaluateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

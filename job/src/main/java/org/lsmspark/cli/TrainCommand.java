@@ -135,9 +135,10 @@ final class TrainCommand implements Callable<Integer> {
         .maxWindows(maxWindows).seed(seed).threads(threads).modelId(modelId).build();
   }
 
-  /** Log lines for events and epochs; a carriage-return progress bar per epoch on stderr. */
+  /** Log lines for events and epochs; on a terminal, a carriage-return progress bar per epoch on stderr. */
   static final class Progress implements Trainer.Listener {
     private final PrintStream err;
+    private final boolean terminal = System.console() != null;
     private long lastDraw;
 
     Progress(PrintStream err) {
@@ -152,7 +153,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public void batch(int epoch, int epochs, int done, int total, double loss, double windowsPerSecond) {
       long now = System.nanoTime();
-      if (done < total && now - lastDraw < 250_000_000L) {
+      if (!terminal || (done < total && now - lastDraw < 250_000_000L)) {
         return;
       }
       lastDraw = now;
