@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.lsmspark.model.Tensor;
 import org.lsmspark.model.TokenizerConfig;
 
 /** The golden-v1 fixture on the test classpath. */
@@ -46,8 +47,8 @@ final class Golden {
     return jsonLines(resource).stream().map(JsonNode::textValue).toList();
   }
 
-  static Npy.Array npy(String resource) throws IOException {
-    return Npy.read(ROOT + resource);
+  static Tensor npy(String resource) {
+    return org.lsmspark.model.Golden.npy(resource);
   }
 
   static TokenizerConfig config(JsonNode t) {
@@ -63,9 +64,9 @@ final class Golden {
     }
     return new Tokenizer(config(model.get("tokenizer")),
         lines("model/tokenizer/terms.txt"),
-        npy("model/tokenizer/idf.npy").toTensor(),
-        npy("model/tokenizer/components.npy").toTensor(),
+        npy("model/tokenizer/idf.npy"),
+        npy("model/tokenizer/components.npy"),
         jsonStrings("model/tokenizer/vocab.jsonl"),
-        npy("model/tokenizer/vocab_embeddings.npy").toTensor());
+        npy("model/tokenizer/vocab_embeddings.npy"));
   }
 }

@@ -44,7 +44,7 @@ class TokenizerTest {
   @Test
   void encodesEveryWindowTurnLikeTheReference() throws IOException {
     List<JsonNode> windows = Golden.jsonLines("windows.jsonl");
-    Npy.Array ref = Golden.npy("debug/window_embeddings.npy");
+    Tensor ref = Golden.npy("debug/window_embeddings.npy");
     int w = ref.shape()[1];
     int d = ref.shape()[2];
     assertEquals(windows.size(), ref.shape()[0]);
@@ -59,7 +59,7 @@ class TokenizerTest {
         float[] e = tokenizer.encode(text);
         tokenizer.encodeInto(text, dest, 3 + t * d);
         for (int j = 0; j < d; j++) {
-          double want = ref.values()[(n * w + t) * d + j];
+          double want = ref.get((n * w + t) * d + j);
           if (Math.abs(e[j] - want) > TOL_EMB * Math.max(1, Math.abs(want))) {
             fail("window " + n + " turn " + t + " dim " + j + ": " + e[j] + ", expected " + want + " for " + text);
           }
