@@ -3,6 +3,7 @@ package org.lsmspark.cli;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.lsmspark.spark.Ingest;
+import org.lsmspark.spark.Redaction;
 import org.lsmspark.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +40,7 @@ final class IngestCommand implements Callable<Integer> {
       System.err.printf("lsm ingest: ... and %d more rejected lines%n", r.rejected() - r.examples().size());
     }
     System.err.printf("lsm ingest: %d lines read, %d turns ingested, %d rejected, in %.1f s -> %s%n",
-        r.read(), r.ingested(), r.rejected(), seconds, output);
+        r.read(), r.ingested(), r.rejected(), seconds, Redaction.path(output));
     return r.rejected() > 0 ? 1 : 0;
   }
 }

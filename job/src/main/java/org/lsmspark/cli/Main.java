@@ -2,6 +2,7 @@ package org.lsmspark.cli;
 
 import java.io.UncheckedIOException;
 import org.lsmspark.model.ModelFormatException;
+import org.lsmspark.spark.Redaction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,7 +28,7 @@ public final class Main implements Runnable {
       // user errors get one line; anything else is a bug and keeps its stack trace
       if (e instanceof ModelFormatException || e instanceof IllegalArgumentException
           || e instanceof UncheckedIOException || e instanceof UserException) {
-        cmd.getErr().println("lsm " + cmd.getCommandName() + ": error: " + e.getMessage());
+        cmd.getErr().println("lsm " + cmd.getCommandName() + ": error: " + Redaction.text(e.getMessage()));
         if (System.getenv("LSM_DEBUG") != null) {
           e.printStackTrace(cmd.getErr());
         }
