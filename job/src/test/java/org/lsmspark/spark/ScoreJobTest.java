@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -175,6 +176,22 @@ class ScoreJobTest {
     assertEquals(first, sameDate);
     assertEquals(conversations.size(), spark.read().parquet(out).where("run_date = '2026-11-28'")
         .select("run_id").distinct().count() * conversations.size());
+  }
+
+  @Test
+  void theScorerIsASparkMlPipelineStage() {
+    LsmScorer scorer = new LsmScorer().setModelPath(MODEL).setConversationCol("dialogue_id").setBatchSize(32);
+    org.apache.spark.ml.Pipeline pipeline = new org.apache.spark.ml.Pipeline()
+        .setStages(new org.apache.spark.ml.PipelineStage[] {scorer});
+    Dataset<Row> input = spark.read().parquet(tmp.resolve("turns").toString());
+    Dataset<Row> out = pipeline.fit(input).transform(input);
+    assertEquals(ScoreSchema.SCORED, out.schema());
+    long expected = conversations.stream().mapToLong(c -> Math.max(0, c.size() - 10)).sum();
+    assertEquals(expected, out.where("status = 'ok'").count());
+    StructType wrong = new StructType().add("dialogue_id", DataTypes.StringType)
+        .add("turn_index", DataTypes.IntegerType).add("text", DataTypes.DoubleType);
+    SchemaException e = assertThrows(SchemaException.class, () -> scorer.transformSchema(wrong));
+    assertTrue(e.getMessage().contains("column 'text'") && e.getMessage().contains("found double"), e.getMessage());
   }
 
   @Test
