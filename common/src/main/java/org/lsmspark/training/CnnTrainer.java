@@ -306,6 +306,19 @@ public final class CnnTrainer {
 
   // ---------------------------------------------------------------- training and inference
 
+  private boolean gradientBuilt;
+
+  /** SameDiff prints a line per op to stdout while it builds the gradient graph: noise for operators. */
+  private static <T> T withoutStdout(java.util.function.Supplier<T> work) {
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    try {
+      return work.get();
+    } finally {
+      System.setOut(out);
+    }
+  }
+
   /**
    * One Adam step on windows {@code [from, from + n)} of {@code waves} ([·, W, W, C]) and
    * {@code targets} ([·, D]); dropout masks come from {@code rng}. Updates the moving statistics.
@@ -324,7 +337,9 @@ public final class CnnTrainer {
     for (Param p : params.values()) {
       vars.add(p.var);
     }
-    OutAndGrad result = sd.calculateGradientsAndOutputs(ph, outputs, vars);
+    OutAndGrad result = gradientBuilt ? sd.calculateGradientsAndOutputs(ph, outputs, vars)
+        : withoutStdout(() -> sd.calculateGradientsAndOutputs(ph, outputs, vars));
+    gradientBuilt = true;
     double loss = result.getOutputs().get("loss").getDouble(0);
     for (Norm norm : norms.values()) {
       float[] bm = floats(result.getOutputs().get(norm.var("bmean")));
