@@ -40,6 +40,8 @@ public final class CnnTrainer {
   static final double ADAM_BETA1 = 0.9;
   static final double ADAM_BETA2 = 0.999;
   static final double ADAM_EPSILON = 1e-7;
+  /** Scale of the output kernel's Glorot-uniform start. */
+  static final double OUTPUT_INIT_SCALE = 0.05;
 
   private final ModelConfig config;
   private final int window;
@@ -122,8 +124,8 @@ public final class CnnTrainer {
   }
 
   /**
-   * Keras's initial CNN: Glorot-uniform kernels, zero biases, batch norms γ = 1, β = 0, moving
-   * mean 0 and variance 1; values drawn from {@code rng} in {@link ModelConfig#weightShapes()} order.
+   * Keras's initial CNN: Glorot-uniform kernels (the output kernel scaled by 0.05), zero biases,
+   * batch norms γ = 1, β = 0, moving mean 0 and variance 1; values drawn from {@code rng} in {@link ModelConfig#weightShapes()} order.
    */
   public static Map<String, Tensor> initialWeights(ModelConfig config, Random rng) {
     Map<String, Tensor> out = new TreeMap<>();
@@ -148,7 +150,9 @@ public final class CnnTrainer {
           fanIn = s[0];
           fanOut = s[1];
         }
-        v = ReservoirInit.glorot(rng, n, fanIn, fanOut, 1.0);
+        // the output layer starts small: turn embeddings are short vectors (entries near 0.05), and
+        // a full-scale start spends the first epoch shrinking the predictions
+        v = ReservoirInit.glorot(rng, n, fanIn, fanOut, name.equals("cnn/output.kernel") ? OUTPUT_INIT_SCALE : 1.0);
       } else if (name.endsWith(".gamma") || name.endsWith(".variance")) {
         java.util.Arrays.fill(v, 1f);
       }

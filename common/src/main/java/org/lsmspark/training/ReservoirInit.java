@@ -49,6 +49,67 @@ public final class ReservoirInit {
     return out;
   }
 
+  /**
+   * Rescales each layer's kernel (in place in {@code tensors}) so that its pre-activations
+   * x·(kernel ⊙ mask), bias excluded, have standard deviation {@code targetStd} over the given
+   * inputs, layer by layer as the reference's {@code calibrate_reservoir} does. Without it the
+   * drawn kernels leave pre-activations near 0.05 against biases of 0.1, and the few reservoir
+   * outputs a waveform shows barely depend on the turn.
+   *
+   * @param inputs turn embeddings, [n, D] row-major
+   */
+  public static void calibrate(ModelConfig config, Map<String, Tensor> tensors, float[] inputs, int n, double targetStd) {
+    int in = config.embeddingDim();
+    double[] x = new double[n * in];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = inputs[i];
+    }
+    for (int l = 0; l < config.reservoir().layers().size(); l++) {
+      var layer = config.reservoir().layers().get(l);
+      int units = layer.units();
+      String p = "reservoir/layer" + l;
+      float[] kernel = tensors.get(p + ".kernel.npy").toArray();
+      float[] mask = tensors.get(p + ".mask.npy").toArray();
+      float[] bias = tensors.get(p + ".bias.npy").toArray();
+      double[] z = new double[n * units];
+      for (int r = 0; r < n; r++) {
+        for (int i = 0; i < in; i++) {
+          double xi = x[r * in + i];
+          if (xi == 0) {
+            continue;
+          }
+          for (int j = 0; j < units; j++) {
+            z[r * units + j] += xi * kernel[i * units + j] * mask[i * units + j];
+          }
+        }
+      }
+      double mean = 0;
+      for (double v : z) {
+        mean += v;
+      }
+      mean /= z.length;
+      double var = 0;
+      for (double v : z) {
+        var += (v - mean) * (v - mean);
+      }
+      double std = Math.sqrt(var / z.length);
+      double scale = std > 0 ? targetStd / std : 1.0;
+      for (int k = 0; k < kernel.length; k++) {
+        kernel[k] = (float) (kernel[k] * scale);
+      }
+      tensors.put(p + ".kernel.npy", Tensor.of(kernel, in, units));
+      double[] next = new double[n * units];
+      for (int r = 0; r < n; r++) {
+        for (int j = 0; j < units; j++) {
+          double zz = z[r * units + j] * scale + bias[j];
+          next[r * units + j] = layer.amplitude() * Math.exp(-layer.decay() * Math.abs(zz)) * Math.sin(layer.frequency() * zz);
+        }
+      }
+      x = next;
+      in = units;
+    }
+  }
+
   /** n values uniform in ±scale·sqrt(6 / (fanIn + fanOut)). */
   static float[] glorot(Random rng, int n, int fanIn, int fanOut, double scale) {
     double limit = Math.sqrt(6.0 / (fanIn + fanOut));

@@ -91,6 +91,20 @@ public final class Trainer {
     tensors.put(ModelBundle.COMPONENTS, tokenizer.components());
     tensors.put(ModelBundle.VOCAB_EMBEDDINGS, tokenizer.vocabEmbeddings());
     tensors.putAll(ReservoirInit.draw(config, rng));
+    if (options.reservoirInputStd() > 0) {
+      // calibrate on up to 4,096 vocabulary turns, evenly spaced (no random draw)
+      int v = tokenizer.vocabularySize();
+      int stride = Math.max(1, v / 4096);
+      int n = (v + stride - 1) / stride;
+      float[] sample = new float[n * options.embeddingDim()];
+      float[] all = tokenizer.vocabEmbeddings().toArray();
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(all, i * stride * options.embeddingDim(), sample, i * options.embeddingDim(), options.embeddingDim());
+      }
+      ReservoirInit.calibrate(config, tensors, sample, n, options.reservoirInputStd());
+      listener.event(String.format("reservoir calibrated on %d vocabulary turns: pre-activation std %.2f per layer",
+          n, options.reservoirInputStd()));
+    }
     Map<String, Tensor> cnnInit = CnnTrainer.initialWeights(config, rng);
     tensors.putAll(cnnInit);
     ModelBundle initial = ModelBundle.of(config, tokenizer.terms(), tokenizer.vocabulary(), tensors);

@@ -37,6 +37,7 @@ public final class TrainingOptions {
   private final long seed;
   private final String modelId;
   private final int threads;
+  private final double reservoirInputStd;
 
   private TrainingOptions(Builder b) {
     windowSize = b.windowSize;
@@ -62,6 +63,7 @@ public final class TrainingOptions {
     seed = b.seed;
     modelId = b.modelId;
     threads = b.threads;
+    reservoirInputStd = b.reservoirInputStd;
   }
 
   public static Builder builder() {
@@ -98,6 +100,7 @@ public final class TrainingOptions {
     b.seed = seed;
     b.modelId = modelId;
     b.threads = threads;
+    b.reservoirInputStd = reservoirInputStd;
     return b;
   }
 
@@ -174,6 +177,14 @@ public final class TrainingOptions {
     return seed;
   }
 
+  /**
+   * Standard deviation the reservoir's pre-activations are calibrated to on the corpus's turn
+   * embeddings (1.5 by default, as the reference's calibrate_reservoir); 0 keeps the drawn scale.
+   */
+  public double reservoirInputStd() {
+    return reservoirInputStd;
+  }
+
   /** ND4J threads while the CNN trains (1 by default: on a shared machine parallel kernels stall). */
   public int threads() {
     return threads;
@@ -213,7 +224,7 @@ public final class TrainingOptions {
         + " conv-filters=" + convFilters + " conv-kernels=" + convKernels + " dense-units=" + denseUnits
         + " epochs=" + epochs + " batch-size=" + batchSize + " learning-rate=" + learningRate
         + " validation-split=" + validationSplit + " max-windows=" + (maxWindows == 0 ? "all" : maxWindows)
-        + " seed=" + seed + " threads=" + threads;
+        + " seed=" + seed + " threads=" + threads + " reservoir-input-std=" + reservoirInputStd;
   }
 
   /** Mutable builder; every setter keeps the value as given, {@link #build()} checks them all. */
@@ -241,6 +252,7 @@ public final class TrainingOptions {
     private long seed = 42;
     private String modelId;
     private int threads = 1;
+    private double reservoirInputStd = 1.5;
 
     private Builder() {}
 
@@ -353,6 +365,12 @@ public final class TrainingOptions {
       return this;
     }
 
+    /** 0 keeps the drawn kernel scale. */
+    public Builder reservoirInputStd(double v) {
+      reservoirInputStd = v;
+      return this;
+    }
+
     public Builder threads(int v) {
       threads = v;
       return this;
@@ -397,6 +415,8 @@ public final class TrainingOptions {
       require(maxWindows >= 0, "--max-windows must be 0 (all) or more, got " + maxWindows);
       require(modelId == null || !modelId.isEmpty(), "--model-id must not be empty");
       atLeast("--threads", threads, 1);
+      require(Double.isFinite(reservoirInputStd) && reservoirInputStd >= 0,
+          "--reservoir-input-std must be 0 (keep the drawn scale) or a positive number, got " + reservoirInputStd);
       return new TrainingOptions(this);
     }
 

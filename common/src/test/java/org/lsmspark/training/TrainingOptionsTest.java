@@ -29,6 +29,8 @@ class TrainingOptionsTest {
     assertEquals(0.1, o.validationSplit());
     assertEquals(0, o.maxWindows());
     assertEquals(42, o.seed());
+    assertEquals(1, o.threads());
+    assertEquals(1.5, o.reservoirInputStd());
     assertEquals(List.of(new LayerConfig(256, 1.0, 1.0, 0.1), new LayerConfig(128, 1.5, 1.0, 0.1),
         new LayerConfig(64, 2.0, 1.0, 0.1)), o.reservoirConfig().layers());
     assertEquals(3, o.reservoirConfig().channels());
@@ -65,6 +67,8 @@ class TrainingOptionsTest {
     refused(b -> b.learningRate(0), "--learning-rate must be a positive number, got 0.0");
     refused(b -> b.validationSplit(1), "--validation-split must be in [0, 1), got 1.0");
     refused(b -> b.maxWindows(-5), "--max-windows must be 0 (all) or more, got -5");
+    refused(b -> b.threads(0), "--threads must be at least 1, got 0");
+    refused(b -> b.reservoirInputStd(-1), "--reservoir-input-std must be 0 (keep the drawn scale) or a positive number, got -1.0");
   }
 
   @Test

@@ -94,6 +94,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of every random draw (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--reservoir-input-std", defaultValue = "1.5", description = "Scale reservoir kernels so pre-activations have this std on the corpus's turns; 0 keeps the drawn scale (default: ${DEFAULT-VALUE}).")
+  double reservoirInputStd;
+
   @Option(names = "--threads", defaultValue = "1", description = "ND4J threads while the CNN trains (default: ${DEFAULT-VALUE}; more stalls on a shared machine).")
   int threads;
 
@@ -132,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
         .amplitudes(amplitudes).decays(decays).sparsity(sparsity).multichannel(!noMultichannel)
         .attention(!noAttention).convFilters(convFilters).convKernels(convKernels).denseUnits(denseUnits)
         .epochs(epochs).batchSize(batchSize).learningRate(learningRate).validationSplit(validationSplit)
-        .maxWindows(maxWindows).seed(seed).threads(threads).modelId(modelId).build();
+        .maxWindows(maxWindows).seed(seed).threads(threads).reservoirInputStd(reservoirInputStd).modelId(modelId).build();
   }
 
   /** Log lines for events and epochs; on a terminal, a carriage-return progress bar per epoch on stderr. */
