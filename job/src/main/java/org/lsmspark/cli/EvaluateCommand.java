@@ -64,16 +64,19 @@ final class EvaluateCommand implements Callable<Integer> {
     List<List<String>> dialogues = CorpusInput.read(input, "lsm evaluate", LOG);
     long t1 = System.nanoTime();
     long[] last = {0};
+    boolean terminal = System.console() != null;
     Evaluator.Report report = Evaluator.evaluate(lsm, dialogues, maxWindows, seed, done -> {
       long now = System.nanoTime();
-      if (now - last[0] > 500_000_000L) {
+      if (terminal && now - last[0] > 500_000_000L) {
         last[0] = now;
         System.err.printf("\revaluating: %d windows, %.0f windows/s", done, done / ((now - t1) / 1e9));
         System.err.flush();
       }
     });
     double secs = (System.nanoTime() - t1) / 1e9;
-    System.err.println();
+    if (terminal) {
+      System.err.println();
+    }
     LOG.info(String.format("evaluated %d windows in %.1f s (%.0f windows/s)", report.windows(), secs,
         report.windows() / secs));
     System.out.print(table(report));
