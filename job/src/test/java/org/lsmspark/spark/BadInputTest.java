@@ -17,7 +17,6 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,10 +36,6 @@ class BadInputTest {
     spark = SparkTestSession.get();
   }
 
-  @AfterAll
-  static void stop() {
-    SparkTestSession.release();
-  }
 
   static ScoreJob.Result score(List<Row> rows, WindowMode mode, int minContext) {
     String in = tmp.resolve("in-" + runs).toString();

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,10 +24,6 @@ class IngestTest {
     spark = SparkTestSession.get();
   }
 
-  @AfterAll
-  static void stop() {
-    SparkTestSession.release();
-  }
 
   @Test
   void badLinesAreReportedWithTheirNumbersAndTheRestIsIngested() throws Exception {

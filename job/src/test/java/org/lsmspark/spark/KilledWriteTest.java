@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,10 +34,6 @@ class KilledWriteTest {
     spark = SparkTestSession.get();
   }
 
-  @AfterAll
-  static void stop() {
-    SparkTestSession.release();
-  }
 
   /** {@code lsm score} in a JVM of its own, as an operator would run it. */
   static Process score(String input, String output, int topK) throws Exception {

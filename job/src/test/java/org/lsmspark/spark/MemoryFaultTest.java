@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,10 +26,6 @@ class MemoryFaultTest {
     spark = SparkTestSession.get();
   }
 
-  @AfterAll
-  static void stop() {
-    SparkTestSession.release();
-  }
 
   @Test
   void aCorpusTenTimesTheHeapScoresInStreaming() throws Exception {

@@ -21,7 +21,6 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,10 +73,6 @@ class ScoreJobTest {
     spark.createDataFrame(convRows, convSchema).write().parquet(tmp.resolve("conversations").toString());
   }
 
-  @AfterAll
-  static void stop() {
-    SparkTestSession.release();
-  }
 
   static ScoreJob.Request request(String input, String output, int partitions, int batch, WindowMode mode) {
     return new ScoreJob.Request(MODEL, input, output, Corpus.Columns.defaults(),
