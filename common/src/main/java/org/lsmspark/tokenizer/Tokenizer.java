@@ -231,22 +231,10 @@ public final class Tokenizer {
    * cosine similarity, ties by vocabulary index. Results do not depend on the batch size.
    */
   public List<Decoding> decodeBatch(float[][] embeddings, int k) {
-    Objects.requireNonNull(embeddings, "embeddings must not be null");
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
     }
-    for (int i = 0; i < embeddings.length; i++) {
-      Objects.requireNonNull(embeddings[i], "embedding " + i + " must not be null");
-      if (embeddings[i].length != dim) {
-        throw new IllegalArgumentException(
-            "embedding " + i + " has length " + embeddings[i].length + ", expected " + dim);
-      }
-      for (float x : embeddings[i]) {
-        if (!Float.isFinite(x)) {
-          throw new IllegalArgumentException("embedding " + i + " contains a non-finite value: " + x);
-        }
-      }
-    }
+    checkEmbeddings(embeddings);
     int kk = Math.min(k, vocabulary.size());
     List<Decoding> out = new ArrayList<>(embeddings.length);
     for (VocabularyIndex.Hit[] hits : decoder.topK(embeddings, kk)) {
@@ -259,5 +247,40 @@ public final class Tokenizer {
       out.add(new Decoding(predicted, (float) best, top));
     }
     return out;
+  }
+
+  /**
+   * For each embedding, the 1-based rank of vocabulary turn {@code turns[i]} over the whole
+   * vocabulary, in the order {@link #decodeBatch} lists candidates (cosine similarity, ties by
+   * vocabulary index): what retrieval metrics such as hit@k and reciprocal rank need.
+   */
+  public long[] ranks(float[][] embeddings, int[] turns) {
+    Objects.requireNonNull(turns, "turns must not be null");
+    checkEmbeddings(embeddings);
+    if (turns.length != embeddings.length) {
+      throw new IllegalArgumentException(embeddings.length + " embeddings but " + turns.length + " turns");
+    }
+    for (int t : turns) {
+      if (t < 0 || t >= vocabulary.size()) {
+        throw new IllegalArgumentException("turn index " + t + " is outside the vocabulary [0, " + vocabulary.size() + ")");
+      }
+    }
+    return decoder.ranks(embeddings, turns);
+  }
+
+  private void checkEmbeddings(float[][] embeddings) {
+    Objects.requireNonNull(embeddings, "embeddings must not be null");
+    for (int i = 0; i < embeddings.length; i++) {
+      Objects.requireNonNull(embeddings[i], "embedding " + i + " must not be null");
+      if (embeddings[i].length != dim) {
+        throw new IllegalArgumentException(
+            "embedding " + i + " has length " + embeddings[i].length + ", expected " + dim);
+      }
+      for (float x : embeddings[i]) {
+        if (!Float.isFinite(x)) {
+          throw new IllegalArgumentException("embedding " + i + " contains a non-finite value: " + x);
+        }
+      }
+    }
   }
 }

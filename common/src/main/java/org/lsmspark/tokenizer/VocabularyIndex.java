@@ -142,22 +142,12 @@ final class VocabularyIndex {
   Hit[][] topK(float[][] queries, int k) {
     int n = queries.length;
     double[] qNorms = new double[n];
-    float[] unit = new float[n * dim];
+    float[] unit = units(queries, qNorms);
     Selector[] selectors = new Selector[n];
-    boolean anyNonZero = false;
     for (int i = 0; i < n; i++) {
-      qNorms[i] = norm(queries[i], 0, dim);
-      if (qNorms[i] > 0) {
-        for (int d = 0; d < dim; d++) {
-          unit[i * dim + d] = (float) (queries[i][d] / qNorms[i]);
-        }
-        selectors[i] = new Selector(k);
-        anyNonZero = true;
-      }
+      selectors[i] = qNorms[i] > 0 ? new Selector(k) : null;
     }
-    if (anyNonZero && uniqueRow.length > 0) {
-      preselect(unit, n, selectors);
-    }
+    forEachBlock(unit, qNorms, (i, scores, from, len, first) -> selectors[i].offer(scores, from, len, first));
     Hit[][] result = new Hit[n][];
     for (int i = 0; i < n; i++) {
       result[i] = selectors[i] == null ? firstRows(k) : rescore(queries[i], qNorms[i], selectors[i], k);
@@ -165,7 +155,91 @@ final class VocabularyIndex {
     return result;
   }
 
-  private void preselect(float[] unit, int n, Selector[] selectors) {
+  /**
+   * For each query, the 1-based rank of row {@code rows[i]} over the whole vocabulary in the order
+   * {@link #topK} lists rows: the float32 value of the exact cosine, descending, ties by index.
+   * Rows whose preselection score is clearly above or below the given row's are counted without
+   * rescoring; only those within the margin are rescored.
+   */
+  long[] ranks(float[][] queries, int[] rows) {
+    int n = queries.length;
+    double[] qNorms = new double[n];
+    float[] unit = units(queries, qNorms);
+    float[] target = new float[n];
+    long[] above = new long[n];
+    for (int i = 0; i < n; i++) {
+      if (qNorms[i] == 0) {
+        above[i] = rows[i]; // every score is 0: the rows before it by index
+        continue;
+      }
+      target[i] = (float) cosine(queries[i], qNorms[i], rows[i]);
+      for (int z : zeroRows) {
+        if (0f > target[i] || (0f == target[i] && z < rows[i])) {
+          above[i]++;
+        }
+      }
+    }
+    forEachBlock(unit, qNorms, (i, scores, from, len, first) -> {
+      float hi = target[i] + MARGIN;
+      float lo = target[i] - MARGIN;
+      for (int j = 0; j < len; j++) {
+        float x = scores[from + j];
+        if (x < lo) {
+          continue;
+        }
+        int g = first + j;
+        int members = groupStart[g + 1] - groupStart[g];
+        if (x > hi) {
+          above[i] += members;
+          continue;
+        }
+        float exact = (float) cosine(queries[i], qNorms[i], uniqueRow[g]);
+        if (exact > target[i]) {
+          above[i] += members;
+        } else if (exact == target[i]) {
+          for (int p = groupStart[g]; p < groupStart[g + 1]; p++) {
+            if (groupRows[p] < rows[i]) {
+              above[i]++;
+            }
+          }
+        }
+      }
+    });
+    for (int i = 0; i < n; i++) {
+      above[i]++;
+    }
+    return above;
+  }
+
+  /** The queries scaled to unit length (zero stays zero), their norms into {@code norms}. */
+  private float[] units(float[][] queries, double[] norms) {
+    float[] unit = new float[queries.length * dim];
+    for (int i = 0; i < queries.length; i++) {
+      norms[i] = norm(queries[i], 0, dim);
+      if (norms[i] > 0) {
+        for (int d = 0; d < dim; d++) {
+          unit[i * dim + d] = (float) (queries[i][d] / norms[i]);
+        }
+      }
+    }
+    return unit;
+  }
+
+  /** Receives one query's float32 preselection scores against a block of distinct vectors. */
+  private interface BlockScores {
+    void accept(int query, float[] scores, int from, int len, int firstVector);
+  }
+
+  /** One GEMM per block of distinct vectors for all nonzero queries; {@code visit} sees each query's scores. */
+  private void forEachBlock(float[] unit, double[] qNorms, BlockScores visit) {
+    int n = qNorms.length;
+    boolean any = false;
+    for (double q : qNorms) {
+      any |= q > 0;
+    }
+    if (!any || uniqueRow.length == 0) {
+      return;
+    }
     INDArray q = Nd4j.create(unit, new long[] {n, dim}, 'c');
     float[] scores = new float[n * blockRows];
     INDArray buffer = null;
@@ -178,8 +252,8 @@ final class VocabularyIndex {
       Nd4j.gemm(q, block, buffer, false, true, 1.0, 0.0);
       buffer.data().asNioFloat().get(scores, 0, n * rows);
       for (int i = 0; i < n; i++) {
-        if (selectors[i] != null) {
-          selectors[i].offer(scores, i * rows, rows, start);
+        if (qNorms[i] > 0) {
+          visit.accept(i, scores, i * rows, rows, start);
         }
       }
       start += rows;

@@ -7,9 +7,6 @@ import java.util.Random;
 import java.util.function.IntConsumer;
 import org.lsmspark.inference.LsmModel;
 import org.lsmspark.tokenizer.Tokenizer;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Next-turn retrieval on held-out conversations. For every window (see {@link Windows}) the
@@ -25,8 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Confidence is the best similarity, as in decoding.
  */
 public final class Evaluator {
-  /** Float32 scores are only trusted this far; closer scores are recomputed in double. */
-  static final float MARGIN = 1e-4f;
+  /** Windows ranked together: one preselection product over the vocabulary per batch. */
   static final int QUERY_BATCH = 64;
 
   public record Metrics(double hitAt1, double hitAt5, double hitAt10, double mrr, double meanConfidence) {}
@@ -79,7 +75,6 @@ public final class Evaluator {
     int v = tok.vocabularySize();
     int dim = tok.embeddingDim();
     float[] vocab = tok.vocabEmbeddings().toArray();
-    Ranker ranker = new Ranker(vocab, v, dim);
 
     // gold turns
     int[] gold = new int[n];
@@ -99,9 +94,9 @@ public final class Evaluator {
       for (int k = 0; k < m; k++) {
         q[k] = tok.encode(Windows.target(dialogues, refs.get(outside.get(from + k))));
       }
-      Ranker.Ranked[] r = ranker.rank(q, new int[m]);
+      List<Tokenizer.Decoding> nearest = tok.decodeBatch(q, 1);
       for (int k = 0; k < m; k++) {
-        gold[outside.get(from + k)] = r[k].best();
+        gold[outside.get(from + k)] = nearest.get(k).topK().get(0).index();
       }
     }
     // the most frequent gold turn, ties by index
@@ -138,12 +133,13 @@ public final class Evaluator {
           g[s * m + k] = gold[from + k];
         }
       }
-      Ranker.Ranked[] ranked = ranker.rank(q, g);
-      for (int k = 0; k < m; k++) {
-        mAcc.add(ranked[k]);
-        rAcc.add(ranked[m + k]);
-        fAcc.add(ranked[2 * m + k]);
-        lAcc.add(ranked[3 * m + k]);
+      long[] ranks = tok.ranks(q, g);
+      List<Tokenizer.Decoding> best = tok.decodeBatch(q, 1);
+      Accumulator[] accs = {mAcc, rAcc, fAcc, lAcc};
+      for (int s = 0; s < 4; s++) {
+        for (int k = 0; k < m; k++) {
+          accs[s].add(ranks[s * m + k], best.get(s * m + k).confidence());
+        }
       }
       if (progress != null) {
         progress.accept(from + m);
@@ -160,152 +156,17 @@ public final class Evaluator {
     double rr;
     double confidence;
 
-    void add(Ranker.Ranked r) {
+    void add(long goldRank, double bestScore) {
       n++;
-      hit1 += r.goldRank() <= 1 ? 1 : 0;
-      hit5 += r.goldRank() <= 5 ? 1 : 0;
-      hit10 += r.goldRank() <= 10 ? 1 : 0;
-      rr += 1.0 / r.goldRank();
-      confidence += r.bestScore();
+      hit1 += goldRank <= 1 ? 1 : 0;
+      hit5 += goldRank <= 5 ? 1 : 0;
+      hit10 += goldRank <= 10 ? 1 : 0;
+      rr += 1.0 / goldRank;
+      confidence += bestScore;
     }
 
     Metrics metrics() {
       return new Metrics(hit1 / (double) n, hit5 / (double) n, hit10 / (double) n, rr / n, confidence / n);
-    }
-  }
-
-  /**
-   * Exact ranks over the vocabulary: one float32 GEMM of unit vectors finds, for each query, the
-   * rows that certainly score above the gold row and those too close to call; the close ones
-   * (and the best row) are recomputed in double as {@code dot / (|q|·|v|)}, the decoder's cosine.
-   */
-  static final class Ranker {
-    /** Rank of the gold row (1-based), the best row (ties by index) and its similarity. */
-    record Ranked(long goldRank, int best, double bestScore) {}
-
-    private final float[] values;
-    private final int size;
-    private final int dim;
-    private final double[] norms;
-    private final INDArray unit;
-
-    Ranker(float[] values, int size, int dim) {
-      this.values = values;
-      this.size = size;
-      this.dim = dim;
-      this.norms = new double[size];
-      float[] u = new float[size * dim];
-      for (int r = 0; r < size; r++) {
-        norms[r] = norm(values, r * dim);
-        if (norms[r] > 0) {
-          for (int d = 0; d < dim; d++) {
-            u[r * dim + d] = (float) (values[r * dim + d] / norms[r]);
-          }
-        }
-      }
-      this.unit = Nd4j.create(u, new long[] {size, dim}, 'c');
-    }
-
-    /** For each query its gold row's rank, ties by index; {@code gold[i]} is a row index. */
-    Ranked[] rank(float[][] queries, int[] gold) {
-      int n = queries.length;
-      double[] qNorms = new double[n];
-      float[] qs = new float[n * dim];
-      for (int i = 0; i < n; i++) {
-        qNorms[i] = norm(queries[i], 0);
-        if (qNorms[i] > 0) {
-          for (int d = 0; d < dim; d++) {
-            qs[i * dim + d] = (float) (queries[i][d] / qNorms[i]);
-          }
-        }
-      }
-      INDArray q = Nd4j.create(qs, new long[] {n, dim}, 'c');
-      INDArray scores = Nd4j.createUninitialized(DataType.FLOAT, new long[] {n, size}, 'c');
-      Nd4j.gemm(q, unit, scores, false, true, 1.0, 0.0);
-      float[] s = scores.data().asFloat();
-      Ranked[] out = new Ranked[n];
-      for (int i = 0; i < n; i++) {
-        out[i] = qNorms[i] == 0 ? new Ranked(gold[i] + 1L, 0, 0.0) : one(queries[i], qNorms[i], s, i * size, gold[i]);
-      }
-      return out;
-    }
-
-    private Ranked one(float[] query, double qNorm, float[] s, int off, int gold) {
-      double g = cosine(query, qNorm, gold);
-      float gf = (float) g;
-      float hi = gf + MARGIN;
-      float lo = gf - MARGIN;
-      long above = 0;
-      // one pass: rows certainly above the gold row, rows too close to call, near-best candidates
-      int[] band = new int[16];
-      int nb = 0;
-      int[] cand = new int[16];
-      int nc = 0;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int r = 0; r < size; r++) {
-        float x = s[off + r];
-        if (x > hi) {
-          above++;
-        } else if (x >= lo && r != gold) {
-          if (nb == band.length) {
-            band = java.util.Arrays.copyOf(band, nb * 2);
-          }
-          band[nb++] = r;
-        }
-        if (x >= max - MARGIN) {
-          if (x > max) {
-            max = x;
-          }
-          if (nc == cand.length) {
-            cand = java.util.Arrays.copyOf(cand, nc * 2);
-          }
-          cand[nc++] = r;
-        }
-      }
-      long tiedBefore = 0;
-      for (int k = 0; k < nb; k++) {
-        int r = band[k];
-        double c = cosine(query, qNorm, r);
-        if (c > g || (c == g && r < gold)) {
-          tiedBefore++;
-        }
-      }
-      float bestFloor = max - MARGIN;
-      int best = -1;
-      double bestScore = Double.NEGATIVE_INFINITY;
-      for (int k = 0; k < nc; k++) {
-        int r = cand[k];
-        if (s[off + r] >= bestFloor) {
-          double c = cosine(query, qNorm, r);
-          if (c > bestScore) {
-            bestScore = c;
-            best = r;
-          }
-        }
-      }
-      return new Ranked(1 + above + tiedBefore, best, bestScore);
-    }
-
-    private double cosine(float[] query, double qNorm, int row) {
-      double vNorm = norms[row];
-      if (vNorm == 0) {
-        return 0.0;
-      }
-      int base = row * dim;
-      double dot = 0;
-      for (int d = 0; d < dim; d++) {
-        dot += (double) query[d] * values[base + d];
-      }
-      return dot / (qNorm * vNorm);
-    }
-
-    private double norm(float[] v, int offset) {
-      double s = 0;
-      for (int d = 0; d < dim; d++) {
-        double x = v[offset + d];
-        s += x * x;
-      }
-      return Math.sqrt(s);
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.lsmspark.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -77,5 +78,83 @@ class VocabularyIndexTest {
     }
     all.sort(Comparator.comparingDouble((VocabularyIndex.Hit h) -> -h.score()).thenComparingInt(VocabularyIndex.Hit::index));
     return all.subList(0, k).toArray(new VocabularyIndex.Hit[0]);
+  }
+
+  @Test
+  void ranksAreExactWithTiesByIndexAsTheDecoderOrders() {
+    float[] vocab = {
+      1, 0, 0, // 0: e1
+      1, 0, 0, // 1: e1 again (ties with 0)
+      0, 1, 0, // 2: e2
+      0, 0, 0, // 3: zero vector (similarity 0 with everything)
+      2, 0, 0, // 4: 2·e1, the same direction as 0
+    };
+    VocabularyIndex r = new VocabularyIndex(vocab, 5, 3);
+    float[] e1 = {3, 0, 0};
+    float[] minus = {-1, 0, 0};
+    float[] zero = {0, 0, 0};
+    float[][] queries = {e1, e1, e1, e1, e1, minus, zero, zero};
+    long[] got = r.ranks(queries, new int[] {0, 1, 4, 3, 2, 2, 3, 0});
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {1, 2, 3, 5, 4, 1, 4, 1}, got);
+    VocabularyIndex.Hit[][] best = r.topK(queries, 1);
+    assertEquals(0, best[0][0].index());
+    assertEquals(1.0, best[0][0].score(), 1e-12);
+    assertEquals(2, best[5][0].index(), "-e1: the first row of similarity 0");
+    assertEquals(0, best[6][0].index());
+    assertEquals(0.0, best[6][0].score());
+  }
+
+  @Test
+  void ranksAgreeWithABruteForceCountOverBlocks() {
+    Random rng = new Random(11);
+    int v = 700;
+    int dim = 12;
+    float[] vocab = new float[v * dim];
+    for (int i = 0; i < v; i++) {
+      int src = i >= 100 && rng.nextInt(4) == 0 ? rng.nextInt(100) : -1; // many exact duplicates
+      for (int d = 0; d < dim; d++) {
+        vocab[i * dim + d] = src >= 0 ? vocab[src * dim + d] : (float) rng.nextGaussian();
+      }
+    }
+    VocabularyIndex ranker = new VocabularyIndex(vocab, v, dim, 128);
+    float[][] q = new float[50][dim];
+    int[] gold = new int[50];
+    for (int i = 0; i < 50; i++) {
+      int near = rng.nextInt(v);
+      for (int d = 0; d < dim; d++) {
+        q[i][d] = i % 2 == 0 ? vocab[near * dim + d] : (float) rng.nextGaussian();
+      }
+      gold[i] = i % 3 == 0 ? near : rng.nextInt(v);
+    }
+    long[] got = ranker.ranks(q, gold);
+    VocabularyIndex.Hit[][] top = ranker.topK(q, 1);
+    for (int i = 0; i < 50; i++) {
+      float g = (float) cos(q[i], vocab, gold[i], dim);
+      long rank = 1;
+      int best = 0;
+      for (int r = 0; r < v; r++) {
+        float c = (float) cos(q[i], vocab, r, dim);
+        if (c > g || (c == g && r < gold[i])) {
+          rank++;
+        }
+        if (c > (float) cos(q[i], vocab, best, dim)) {
+          best = r;
+        }
+      }
+      assertEquals(rank, got[i], "query " + i);
+      assertEquals(best, top[i][0].index(), "query " + i);
+    }
+  }
+
+  private static double cos(float[] q, float[] vocab, int row, int dim) {
+    double dot = 0;
+    double qq = 0;
+    double vv = 0;
+    for (int d = 0; d < dim; d++) {
+      dot += (double) q[d] * vocab[row * dim + d];
+      qq += (double) q[d] * q[d];
+      vv += (double) vocab[row * dim + d] * vocab[row * dim + d];
+    }
+    return vv == 0 || qq == 0 ? 0 : dot / (Math.sqrt(qq) * Math.sqrt(vv));
   }
 }
