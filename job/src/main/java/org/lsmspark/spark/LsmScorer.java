@@ -148,7 +148,10 @@ public final class LsmScorer extends Transformer {
     Dataset<Row> turns = Corpus.turns(dataset.toDF(), "the input", columns());
     SparkSession spark = dataset.sparkSession();
     ModelBundle bundle = loadModel(spark);
-    Broadcast<byte[]> bytes = BROADCASTS.computeIfAbsent(bundle.fingerprint(), f -> {
+    // one broadcast per model per Spark application: a stopped context's broadcasts are gone
+    String key = spark.sparkContext().applicationId() + "/" + bundle.fingerprint();
+    Broadcast<byte[]> bytes = BROADCASTS.computeIfAbsent(key, k -> {
+      String f = bundle.fingerprint();
       byte[] b = bundle.toBytes();
       LOG.info("broadcasting model {} ({}): {} MiB", bundle.modelId(), f.substring(0, 12), b.length >> 20);
       return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(b);
