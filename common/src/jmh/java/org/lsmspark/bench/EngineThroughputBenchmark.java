@@ -7,7 +7,6 @@ import org.lsmspark.inference.InferenceEngine;
 import org.lsmspark.inference.WindowResult;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -33,13 +32,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 1, time = 10)
 @Measurement(iterations = 3, time = 10)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED"})
-public class EngineThroughputBenchmark {
+public class EngineThroughputBenchmark extends FullSizeModel {
   static final int WINDOWS_PER_INVOCATION = 256;
-
-  @Param({"/tmp/perf-sgd"})
-  public String dir;
 
   @Param({"legacy", "batch1", "batch32", "batch256"})
   public String mode;
