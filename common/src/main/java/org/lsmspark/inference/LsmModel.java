@@ -27,7 +27,7 @@ public final class LsmModel {
     this.tokenizer = new Tokenizer(c.tokenizer(), bundle.terms(), bundle.tensor(ModelBundle.IDF),
         bundle.tensor(ModelBundle.COMPONENTS), bundle.vocabulary(), bundle.tensor(ModelBundle.VOCAB_EMBEDDINGS));
     this.reservoir = Reservoir.of(bundle);
-    this.waveform = Waveform.of(c.windowSize(), reservoir.layerCount(), c.reservoir().multichannel());
+    this.waveform = Waveform.of(c);
     this.cnn = WaveCnn.of(bundle);
   }
 
@@ -48,7 +48,7 @@ public final class LsmModel {
   }
 
   public int windowSize() {
-    return waveform.window();
+    return waveform.height();
   }
 
   /** Throws {@link IllegalArgumentException} naming what is wrong with {@code turns}. */
@@ -74,7 +74,7 @@ public final class LsmModel {
   /** The waveform of a window whose turns' reservoir outputs are given, oldest first. */
   public double[] waveform(double[][][] turnOutputs) {
     double[] wave = new double[waveform.size()];
-    waveform.render(turnOutputs, wave, 0);
+    waveform.render(null, turnOutputs, wave, 0);
     return wave;
   }
 

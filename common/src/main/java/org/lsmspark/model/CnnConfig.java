@@ -6,7 +6,10 @@ import java.util.List;
 
 /** The {@code cnn} section of {@code model.json}. */
 public record CnnConfig(
-    boolean useAttention, List<Integer> convFilters, List<Integer> convKernels, List<Integer> denseUnits) {
+    boolean useAttention, List<Integer> convFilters, List<Integer> convKernels, List<Integer> denseUnits,
+    Pooling pooling) {
+
+  public enum Pooling { GLOBAL_AVERAGE, FLATTEN }
 
   public CnnConfig {
     require(convFilters != null && !convFilters.isEmpty(), "cnn needs at least one convolution");
@@ -19,6 +22,7 @@ public record CnnConfig(
       require(k >= 1 && k % 2 == 1, "cnn conv_kernels must be odd and positive, got " + k);
     }
     require(denseUnits != null, "cnn dense_units is missing");
+    require(pooling != null, "cnn pooling is missing");
     for (int u : denseUnits) {
       require(u >= 1, "cnn dense_units must be at least 1, got " + u);
     }

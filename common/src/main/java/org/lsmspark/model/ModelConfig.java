@@ -15,6 +15,7 @@ public record ModelConfig(
     int embeddingDim,
     TokenizerConfig tokenizer,
     ReservoirConfig reservoir,
+    WaveformConfig waveform,
     CnnConfig cnn) {
 
   public static final int FORMAT_VERSION = 1;
@@ -29,12 +30,40 @@ public record ModelConfig(
   }
 
   public ModelConfig withModelId(String id) {
-    return new ModelConfig(id, windowSize, embeddingDim, tokenizer, reservoir, cnn);
+    return new ModelConfig(id, windowSize, embeddingDim, tokenizer, reservoir, waveform, cnn);
   }
 
   /** Waveform channels fed to the CNN. */
   public int channels() {
-    return reservoir.channels();
+    return (waveform.inputChannel() ? 1 : 0) + reservoir.channels();
+  }
+
+  public int[] channelLengths() {
+    int[] n = new int[channels()];
+    int c = 0;
+    if (waveform.inputChannel()) {
+      n[c++] = embeddingDim;
+    }
+    var layers = reservoir.layers();
+    for (int i = reservoir.multichannel() ? 0 : layers.size() - 1; i < layers.size(); i++) {
+      n[c++] = layers.get(i).units();
+    }
+    return n;
+  }
+
+  public int waveHeight() {
+    return windowSize;
+  }
+
+  public int waveWidth() {
+    if (waveform.layout() == WaveformConfig.Layout.ROLLING) {
+      return windowSize;
+    }
+    int w = 0;
+    for (int n : channelLengths()) {
+      w = Math.max(w, n);
+    }
+    return w;
   }
 
   /**
@@ -66,6 +95,15 @@ public record ModelConfig(
       c = out;
     }
     in = c;
+    if (cnn.pooling() == CnnConfig.Pooling.FLATTEN) {
+      int h = waveHeight();
+      int w = waveWidth();
+      for (int j = 1; j < cnn.convCount(); j++) {
+        h /= 2;
+        w /= 2;
+      }
+      in = h * w * c;
+    }
     for (int j = 0; j < cnn.denseUnits().size(); j++) {
       int out = cnn.denseUnits().get(j);
       shapes.put("cnn/dense" + j + ".kernel", new int[] {in, out});

@@ -68,9 +68,9 @@ final class ModelJson {
       JsonNode cnnNode = object(root, "cnn");
       CnnConfig cnn = new CnnConfig(bool(cnnNode, "cnn.use_attention"),
           integers(cnnNode, "cnn.conv_filters"), integers(cnnNode, "cnn.conv_kernels"),
-          integers(cnnNode, "cnn.dense_units"));
+          integers(cnnNode, "cnn.dense_units"), CnnConfig.Pooling.GLOBAL_AVERAGE);
       ModelConfig config = new ModelConfig(text(root, "model_id"), integer(root, "window_size"),
-          integer(root, "embedding_dim"), tokenizer, reservoir, cnn);
+          integer(root, "embedding_dim"), tokenizer, reservoir, WaveformConfig.V1, cnn);
       Map<String, String> files = new TreeMap<>();
       JsonNode filesNode = object(root, "files");
       for (Iterator<Map.Entry<String, JsonNode>> it = filesNode.fields(); it.hasNext(); ) {

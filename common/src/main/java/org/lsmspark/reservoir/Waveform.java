@@ -1,59 +1,71 @@
 package org.lsmspark.reservoir;
 
-/**
- * Lays the reservoir outputs of a window's W turns out as a W×W×C image, height-width-channel:
- * {@code wave[t][j][c] = h_c(turn t)[j − t]} for {@code 0 ≤ j − t < units_c}, else 0.
- */
+import org.lsmspark.model.ModelConfig;
+import org.lsmspark.model.WaveformConfig;
+
+/** Lays a window's turn states out as an H×Wd×C image (rolling or stacked, see the format). */
 public final class Waveform {
-  private final int window;
+  private final int height;
+  private final int width;
+  private final boolean stacked;
+  private final boolean inputChannel;
   private final int[] layerOfChannel;
 
-  private Waveform(int window, int[] layerOfChannel) {
-    this.window = window;
-    this.layerOfChannel = layerOfChannel;
-  }
-
-  /** Every layer a channel when {@code multichannel}, else only the last one. */
-  public static Waveform of(int window, int layers, boolean multichannel) {
-    int[] map = multichannel ? new int[layers] : new int[] {layers - 1};
-    if (multichannel) {
-      for (int c = 0; c < layers; c++) {
-        map[c] = c;
+  private Waveform(ModelConfig c) {
+    height = c.waveHeight();
+    width = c.waveWidth();
+    stacked = c.waveform().layout() == WaveformConfig.Layout.STACKED;
+    inputChannel = c.waveform().inputChannel();
+    int layers = c.reservoir().layers().size();
+    if (c.reservoir().multichannel()) {
+      layerOfChannel = new int[layers];
+      for (int i = 0; i < layers; i++) {
+        layerOfChannel[i] = i;
       }
+    } else {
+      layerOfChannel = new int[] {layers - 1};
     }
-    return new Waveform(window, map);
   }
 
-  public int window() {
-    return window;
+  public static Waveform of(ModelConfig c) {
+    return new Waveform(c);
+  }
+
+  public int height() {
+    return height;
+  }
+
+  public int width() {
+    return width;
   }
 
   public int channels() {
-    return layerOfChannel.length;
+    return layerOfChannel.length + (inputChannel ? 1 : 0);
   }
 
-  /** Values in one waveform: W·W·C. */
   public int size() {
-    return window * window * layerOfChannel.length;
+    return height * width * channels();
   }
 
-  /**
-   * Writes the image of one window into {@code wave} at {@code offset}.
-   *
-   * @param turns per turn (oldest first), every reservoir layer's output, as {@link Reservoir#run}
-   */
-  public void render(double[][][] turns, double[] wave, int offset) {
-    if (turns.length != window) {
-      throw new IllegalArgumentException("window has " + turns.length + " turns, expected " + window);
-    }
-    int channels = layerOfChannel.length;
+  public void render(float[][] embeddings, double[][][] layerOutputs, double[] wave, int offset) {
+    int channels = channels();
     java.util.Arrays.fill(wave, offset, offset + size(), 0.0);
-    for (int t = 0; t < window; t++) {
+    for (int t = 0; t < height; t++) {
       for (int c = 0; c < channels; c++) {
-        double[] h = turns[t][layerOfChannel[c]];
-        int last = Math.min(window, t + h.length);
-        for (int j = t; j < last; j++) {
-          wave[offset + (t * window + j) * channels + c] = h[j - t];
+        int shift = stacked ? 0 : t;
+        int last;
+        if (inputChannel && c == 0) {
+          float[] e = embeddings[t];
+          last = Math.min(width, shift + e.length);
+          for (int j = shift; j < last; j++) {
+            wave[offset + (t * width + j) * channels + c] = e[j - shift];
+          }
+        } else {
+          double[] h = layerOutputs[t][layerOfChannel[c - (inputChannel ? 1 : 0)]];
+          last = Math.min(width, shift + h.length);
+          for (int j = shift; j < last; j++) {
+            wave[offset + (t * width + j) * channels + c] = h[j - shift];
+          }
         }
       }
     }
