@@ -16,24 +16,20 @@ final class EpochLoop {
   record Outcome(Map<String, Tensor> bestWeights, double initialValidationLoss, double initialRecall,
       List<Trainer.EpochStats> epochs, int bestEpoch) {}
 
-  private static final int EVAL_BATCH = 512;
-
   private final TrainingData data;
   private final TrainingData.WindowSet train;
-  private final TrainingData.WindowSet validation;
-  private final ValidationRanking ranking;
+  private final Validation validation;
   private final FitConfig options;
   private final Objective objective;
   private final Trainer.Listener listener;
 
-  EpochLoop(TrainingData data, TrainingData.WindowSet train, TrainingData.WindowSet validation,
-      ValidationRanking ranking, FitConfig options, Trainer.Listener listener) {
+  EpochLoop(TrainingData data, TrainingData.WindowSet train, Validation validation, Objective objective,
+      FitConfig options, Trainer.Listener listener) {
     this.data = data;
     this.train = train;
     this.validation = validation;
-    this.ranking = ranking;
     this.options = options;
-    this.objective = Objective.of(options.loss(), options.temperature());
+    this.objective = objective;
     this.listener = listener;
   }
 
@@ -48,10 +44,10 @@ final class EpochLoop {
     for (int i = 0; i < n; i++) {
       perm[i] = i;
     }
-    double[] initial = validate(net);
-    if (validation.size() > 0) {
+    Validation.Score initial = validation.score(net);
+    if (!validation.isEmpty()) {
       listener.event(String.format("before training: validation loss %.6f, validation R@1/100 %.4f",
-          initial[0], initial[1]));
+          initial.loss(), initial.recall()));
     }
     List<Trainer.EpochStats> history = new ArrayList<>();
     Map<String, Tensor> best = null;
@@ -83,17 +79,17 @@ final class EpochLoop {
         seen += m;
         listener.batch(epoch, options.epochs(), b + 1, steps, sum / seen, seen / seconds(t0));
       }
-      double[] val = validate(net);
+      Validation.Score val = validation.score(net);
       double secs = seconds(t0);
       double trainLoss = sum / seen;
-      double score = validation.size() > 0 ? val[1] : -trainLoss;
+      double score = validation.isEmpty() ? -trainLoss : val.recall();
       boolean improved = score > bestScore;
       if (improved) {
         bestScore = score;
         bestEpoch = epoch;
         best = net.weights();
       }
-      Trainer.EpochStats stats = new Trainer.EpochStats(epoch, trainLoss, val[0], val[1], secs, seen / secs);
+      Trainer.EpochStats stats = new Trainer.EpochStats(epoch, trainLoss, val.loss(), val.recall(), secs, seen / secs);
       history.add(stats);
       listener.epoch(stats, improved);
       if (epoch - bestEpoch >= options.patience()) {
@@ -102,31 +98,7 @@ final class EpochLoop {
         break;
       }
     }
-    return new Outcome(best, initial[0], initial[1], history, bestEpoch);
-  }
-
-  /** Validation loss (inference mode, batches in order) and recall@1 of 1-of-100 ranking; NaN without windows. */
-  private double[] validate(CnnNetwork net) {
-    int n = validation.size();
-    if (n == 0) {
-      return new double[] {Double.NaN, Double.NaN};
-    }
-    int dim = data.dim();
-    int chunk = Math.min(EVAL_BATCH, n);
-    float[] waves = new float[chunk * data.waveSize()];
-    float[] targets = new float[chunk * dim];
-    int[] targetIds = new int[chunk];
-    float[] predictions = new float[n * dim];
-    float[] gradient = new float[chunk * dim];
-    double loss = 0;
-    for (int from = 0; from < n; from += chunk) {
-      int m = Math.min(chunk, n - from);
-      data.render(validation, null, from, m, waves, targets, targetIds);
-      float[] p = net.predict(waves, m);
-      loss += objective.evaluate(p, targets, targetIds, m, dim, gradient) * m;
-      System.arraycopy(p, 0, predictions, from * dim, m * dim);
-    }
-    return new double[] {loss / n, ranking.recallAt1(predictions)};
+    return new Outcome(best, initial.loss(), initial.recall(), history, bestEpoch);
   }
 
   private static double seconds(long since) {

@@ -157,7 +157,9 @@ public final class Trainer {
     Nd4j.getEnvironment().setMaxMasterThreads(fit.threads());
     try {
       CnnNetwork net = CnnNetworks.create(config, cnnInit, fit);
-      EpochLoop.Outcome outcome = new EpochLoop(data, train, validation, ranking, fit, listener).run(net, rng);
+      Objective objective = Objective.of(fit.loss(), fit.temperature());
+      Validation scoring = new Validation(data, validation, ranking, objective);
+      EpochLoop.Outcome outcome = new EpochLoop(data, train, scoring, objective, fit, listener).run(net, rng);
       tensors.putAll(outcome.bestWeights() != null ? outcome.bestWeights() : net.weights());
       ModelBundle trained = ModelBundle.of(config, tokenizer.terms(), tokenizer.vocabulary(), tensors);
       return new Result(trained, outcome.initialValidationLoss(), outcome.initialRecall(), outcome.epochs(),
