@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -439,7 +438,7 @@ class InferenceEngineTest {
   @Test
   void cachesAreTrimmedWhenTheHeapCrossesItsFraction() {
     long[] used = {10};
-    InferenceEngine.HeapProbe probe = new InferenceEngine.HeapProbe() {
+    HeapTrimmer.HeapProbe probe = new HeapTrimmer.HeapProbe() {
       @Override
       public long used() {
         return used[0];
@@ -484,6 +483,14 @@ class InferenceEngineTest {
     assertNotEquals(a.key(w, 5), b.key(w, 5));
     assertNotEquals(a.key(w, 5), a.key(w, 4));
     assertNotEquals(a.key(List.of("ab", "c"), 5), a.key(List.of("a", "bc"), 5), "turn boundaries count");
-    assertFalse(Arrays.equals(new float[] {0f}, new float[] {-0f}), "embedding keys compare bits");
+    float[] e = {0.25f, 0f, 1f};
+    assertEquals(new EmbeddingKey(e, 5), new EmbeddingKey(e.clone(), 5));
+    assertEquals(new EmbeddingKey(e, 5).hashCode(), new EmbeddingKey(e.clone(), 5).hashCode());
+    assertNotEquals(new EmbeddingKey(e, 5), new EmbeddingKey(new float[] {0.25f, -0f, 1f}, 5),
+        "embedding keys compare bits: 0 and -0 differ");
+    assertNotEquals(new EmbeddingKey(e, 5), new EmbeddingKey(e, 4));
+    EmbeddingKey before = new EmbeddingKey(e, 5);
+    e[2] = 2f;
+    assertNotEquals(new EmbeddingKey(e, 5), before, "the key copies the embedding");
   }
 }
