@@ -217,6 +217,11 @@ public final class InferenceEngine implements AutoCloseable {
     clearCaches();
   }
 
+  /** Threads that embed a chunk's windows ({@link EngineOptions#threads()}, 1 in legacy mode). */
+  int embedderThreads() {
+    return embedder.threads();
+  }
+
   void chunkProbe(Consumer<List<List<String>>> probe) {
     scorer.chunkProbe(probe);
   }

@@ -191,7 +191,7 @@ class InferenceEngineTest {
   void resultsDoNotDependOnBatchSizeOrThreadsOnARandomModel() {
     List<List<String>> windows = distinctWindows(3, 61);
     List<Prediction> reference = LsmModel.of(small).predict(windows, 4);
-    for (int batch : new int[] {1, 5, 64}) {
+    for (int batch : new int[] {1, 7, 256}) {
       for (int threads : new int[] {1, 2, 4}) {
         try (InferenceEngine e = new InferenceEngine(options(small).maxBatchSize(batch).threads(threads).topK(4).build())) {
           List<WindowResult> r = e.predictBatch(windows);
@@ -238,6 +238,54 @@ class InferenceEngineTest {
       assertEquals(0, s.failedWindows());
       assertTrue(s.cache(InferenceEngine.PREDICTION_CACHE).entries() <= 30);
       assertTrue(s.cacheBytes() <= 40_000);
+    }
+  }
+
+  @Test
+  void threadsAskingForTheSameUncachedWindowScoreItOnce() throws Exception {
+    List<String> w = distinctWindows(15, 1).get(0);
+    Prediction reference = LsmModel.of(small).predict(List.of(w), 5).get(0);
+    try (InferenceEngine engine = new InferenceEngine(options(small).lazyLoad(false).build())) {
+      CountDownLatch entered = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicInteger chunks = new AtomicInteger();
+      engine.chunkProbe(chunk -> {
+        chunks.incrementAndGet();
+        entered.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      int n = 8;
+      List<Prediction> got = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        threads.add(new Thread(() -> got.add(engine.predictWithConfidence(w))));
+      }
+      threads.get(0).start();
+      entered.await(); // thread 0 is scoring the window
+      for (Thread t : threads.subList(1, n)) {
+        t.start();
+      }
+      for (Thread t : threads.subList(1, n)) {
+        // waiting for thread 0's prediction; a get-then-put cache would have them scoring it too
+        Parked.await(t, java.util.concurrent.CompletableFuture.class.getName(), CountDownLatch.class.getName());
+      }
+      release.countDown();
+      for (Thread t : threads) {
+        t.join();
+      }
+      assertEquals(1, chunks.get(), "one model call for " + n + " threads");
+      assertEquals(1, engine.stats().modelWindows());
+      assertEquals(n, got.size());
+      for (Prediction p : got) {
+        assertSame(reference, p, "every thread gets the one prediction");
+      }
+      CacheStats s = engine.stats().cache(InferenceEngine.PREDICTION_CACHE);
+      assertEquals(n, s.requests());
+      assertEquals(n - 1, s.hits());
     }
   }
 
