@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelDirectory;
+import org.lsmspark.reservoir.TurnState;
 import org.lsmspark.tokenizer.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -410,11 +411,11 @@ public final class InferenceEngine implements AutoCloseable {
   /** The predicted embedding of one window: the same operations as {@link LsmModel#embedWindow}. */
   private float[] embedWindow(Loaded l, List<String> turns) {
     LsmModel m = l.model();
-    double[][][] outputs = new double[turns.size()][][];
-    for (int t = 0; t < outputs.length; t++) {
-      outputs[t] = m.reservoirOutputs(encode(l, turns.get(t)));
+    TurnState[] window = new TurnState[turns.size()];
+    for (int t = 0; t < window.length; t++) {
+      window[t] = m.turn(encode(l, turns.get(t)));
     }
-    return m.predictEmbedding(m.waveform(outputs));
+    return m.predictEmbedding(window);
   }
 
   /** A text's embedding: a vocabulary turn's row directly, any other text through the embedding cache. */
