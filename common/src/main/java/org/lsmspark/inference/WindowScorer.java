@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.lsmspark.reservoir.TurnState;
 import org.lsmspark.tokenizer.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,11 +107,11 @@ final class WindowScorer {
   /** The predicted embedding of one window: the same operations as {@link LsmModel#embedWindow}. */
   private float[] embedWindow(LazyModel.Loaded l, List<String> turns) {
     LsmModel m = l.model();
-    double[][][] outputs = new double[turns.size()][][];
-    for (int t = 0; t < outputs.length; t++) {
-      outputs[t] = m.reservoirOutputs(encode(l, turns.get(t)));
+    TurnState[] window = new TurnState[turns.size()];
+    for (int t = 0; t < window.length; t++) {
+      window[t] = m.turn(encode(l, turns.get(t)));
     }
-    return m.predictEmbedding(m.waveform(outputs));
+    return m.predictEmbedding(window);
   }
 
   /** A text's embedding: a vocabulary turn's row directly, any other text through the embedding cache. */

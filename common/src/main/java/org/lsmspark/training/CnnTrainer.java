@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.lsmspark.model.CnnConfig;
 import org.lsmspark.model.ModelConfig;
 import org.lsmspark.model.Tensor;
+import org.lsmspark.model.WeightFiles;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
@@ -152,11 +153,11 @@ public final class CnnTrainer {
         }
         // the output layer starts small: turn embeddings are short vectors (entries near 0.05), and
         // a full-scale start spends the first epoch shrinking the predictions
-        v = ReservoirInit.glorot(rng, n, fanIn, fanOut, name.equals("cnn/output.kernel") ? OUTPUT_INIT_SCALE : 1.0);
+        v = ReservoirInit.glorot(rng, n, fanIn, fanOut, (name + WeightFiles.NPY).equals(WeightFiles.OUTPUT_KERNEL) ? OUTPUT_INIT_SCALE : 1.0);
       } else if (name.endsWith(".gamma") || name.endsWith(".variance")) {
         java.util.Arrays.fill(v, 1f);
       }
-      out.put(name + ".npy", Tensor.of(v, s));
+      out.put(name + WeightFiles.NPY, Tensor.of(v, s));
     }
     return out;
   }
@@ -171,9 +172,9 @@ public final class CnnTrainer {
       p.inferenceArray = v.getArr();
       return v;
     }
-    Tensor t = weights.get("cnn/" + name + ".npy");
+    Tensor t = weights.get(WeightFiles.cnn(name));
     if (t == null) {
-      throw new IllegalArgumentException("initial weights lack cnn/" + name + ".npy");
+      throw new IllegalArgumentException("initial weights lack " + WeightFiles.cnn(name));
     }
     float[] value = t.toArray();
     INDArray arr = Nd4j.create(value.clone(), longs(t.shape()), 'c');
@@ -198,8 +199,8 @@ public final class CnnTrainer {
     SameDiff g = current;
     Norm norm;
     if (building) {
-      norm = new Norm(prefix, weights.get("cnn/" + prefix + ".mean.npy").toArray(),
-          weights.get("cnn/" + prefix + ".variance.npy").toArray());
+      norm = new Norm(prefix, weights.get(WeightFiles.bn("cnn/" + prefix, "mean")).toArray(),
+          weights.get(WeightFiles.bn("cnn/" + prefix, "variance")).toArray());
       norms.put(prefix, norm);
     } else {
       norm = norms.get(prefix);
@@ -393,10 +394,10 @@ public final class CnnTrainer {
   /** The CNN's tensors in the model format ({@code cnn/*.npy}), moving statistics included. */
   public Map<String, Tensor> weights() {
     Map<String, Tensor> out = new TreeMap<>();
-    params.forEach((name, p) -> out.put("cnn/" + name + ".npy", Tensor.of(p.value, p.shape)));
+    params.forEach((name, p) -> out.put(WeightFiles.cnn(name), Tensor.of(p.value, p.shape)));
     norms.forEach((prefix, n) -> {
-      out.put("cnn/" + prefix + ".mean.npy", Tensor.of(n.mean, n.mean.length));
-      out.put("cnn/" + prefix + ".variance.npy", Tensor.of(n.variance, n.variance.length));
+      out.put(WeightFiles.bn("cnn/" + prefix, "mean"), Tensor.of(n.mean, n.mean.length));
+      out.put(WeightFiles.bn("cnn/" + prefix, "variance"), Tensor.of(n.variance, n.variance.length));
     });
     return out;
   }
@@ -404,12 +405,12 @@ public final class CnnTrainer {
   /** Sets every CNN tensor (e.g. a snapshot from {@link #weights()}); Adam's state is kept. */
   public void restore(Map<String, Tensor> weights) {
     params.forEach((name, p) -> {
-      weights.get("cnn/" + name + ".npy").copyTo(p.value, 0);
+      weights.get(WeightFiles.cnn(name)).copyTo(p.value, 0);
       upload(p);
     });
     norms.forEach((prefix, n) -> {
-      weights.get("cnn/" + prefix + ".mean.npy").copyTo(n.mean, 0);
-      weights.get("cnn/" + prefix + ".variance.npy").copyTo(n.variance, 0);
+      weights.get(WeightFiles.bn("cnn/" + prefix, "mean")).copyTo(n.mean, 0);
+      weights.get(WeightFiles.bn("cnn/" + prefix, "variance")).copyTo(n.variance, 0);
     });
   }
 

@@ -14,6 +14,8 @@ import java.util.TreeMap;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelConfig;
 import org.lsmspark.model.Tensor;
+import org.lsmspark.model.WaveformConfig;
+import org.lsmspark.model.WeightFiles;
 import org.lsmspark.reservoir.Reservoir;
 import org.lsmspark.reservoir.Waveform;
 import org.lsmspark.tokenizer.Tokenizer;
@@ -83,13 +85,13 @@ public final class Trainer {
     String id = options.modelId() != null ? options.modelId()
         : "lsm-" + corpusDigest(dialogues).substring(0, 12) + "-seed" + options.seed();
     ModelConfig config = new ModelConfig(id, options.windowSize(), options.embeddingDim(),
-        options.tokenizerConfig(), options.reservoirConfig(), options.cnnConfig());
+        options.tokenizerConfig(), options.reservoirConfig(), WaveformConfig.V1, options.cnnConfig());
     Random rng = new Random(options.seed());
     Nd4j.getRandom().setSeed(options.seed());
     Map<String, Tensor> tensors = new TreeMap<>();
-    tensors.put(ModelBundle.IDF, tokenizer.idf());
-    tensors.put(ModelBundle.COMPONENTS, tokenizer.components());
-    tensors.put(ModelBundle.VOCAB_EMBEDDINGS, tokenizer.vocabEmbeddings());
+    tensors.put(WeightFiles.IDF, tokenizer.idf());
+    tensors.put(WeightFiles.COMPONENTS, tokenizer.components());
+    tensors.put(WeightFiles.VOCAB_EMBEDDINGS, tokenizer.vocabEmbeddings());
     tensors.putAll(ReservoirInit.draw(config, rng));
     if (options.reservoirInputStd() > 0) {
       // calibrate on up to 4,096 vocabulary turns, evenly spaced (no random draw)
@@ -145,7 +147,7 @@ public final class Trainer {
     float[] valWaves = renderer.waves(dialogues, valRefs);
     float[] valTargets = renderer.targets(dialogues, valRefs);
     listener.event(String.format("waveforms: %d windows of %d×%d×%d rendered in %.1f s (%.0f MB)",
-        trainRefs.size() + valRefs.size(), config.windowSize(), config.windowSize(), config.channels(),
+        trainRefs.size() + valRefs.size(), config.waveHeight(), config.waveWidth(), config.channels(),
         seconds(t1), (trainWaves.length + valWaves.length + trainTargets.length + valTargets.length) * 4.0 / 1e6));
 
     // ND4J's parallel kernels stall badly on a busy machine; one thread is faster and reproducible
@@ -279,14 +281,15 @@ public final class Trainer {
   }
 
   /**
-   * Waveforms and targets of windows, the reservoir run once per distinct turn. Only the first W
-   * outputs of each layer reach the W×W image, so only those are kept.
+   * Waveforms and targets of windows, the reservoir run once per distinct turn. Only the first Wd
+   * outputs of each layer reach the image (all of them when stacked), so only those are kept.
    */
   static final class Renderer {
     final Tokenizer tokenizer;
     final Reservoir reservoir;
     final Waveform waveform;
     final int window;
+    final int width;
     final int waveSize;
     final double[][][] byVocab;
     double[][] pad;
@@ -295,7 +298,8 @@ public final class Trainer {
       this.tokenizer = tokenizer;
       this.reservoir = Reservoir.of(bundle);
       this.window = bundle.config().windowSize();
-      this.waveform = Waveform.of(window, reservoir.layerCount(), bundle.config().reservoir().multichannel());
+      this.waveform = Waveform.of(bundle.config());
+      this.width = waveform.width();
       this.waveSize = waveform.size();
       this.byVocab = new double[tokenizer.vocabularySize()][][];
     }
@@ -311,7 +315,7 @@ public final class Trainer {
       double[][] full = reservoir.run(tokenizer.encode(turn));
       double[][] kept = new double[full.length][];
       for (int l = 0; l < full.length; l++) {
-        kept[l] = Arrays.copyOf(full[l], Math.min(window, full[l].length));
+        kept[l] = Arrays.copyOf(full[l], Math.min(width, full[l].length));
       }
       if (v >= 0) {
         byVocab[v] = kept;
@@ -325,12 +329,16 @@ public final class Trainer {
       float[] out = new float[refs.size() * waveSize];
       double[] wave = new double[waveSize];
       double[][][] turns = new double[window][][];
+      float[][] embeddings = waveform.hasInputChannel() ? new float[window][] : null;
       for (int i = 0; i < refs.size(); i++) {
         List<String> context = Windows.context(dialogues, refs.get(i), window);
         for (int t = 0; t < window; t++) {
           turns[t] = outputs(context.get(t));
+          if (embeddings != null) {
+            embeddings[t] = tokenizer.encode(context.get(t));
+          }
         }
-        waveform.render(turns, wave, 0);
+        waveform.render(embeddings, turns, wave, 0);
         for (int k = 0; k < waveSize; k++) {
           out[i * waveSize + k] = (float) wave[k];
         }

@@ -213,7 +213,7 @@ public final class TrainingOptions {
   }
 
   public CnnConfig cnnConfig() {
-    return new CnnConfig(attention, convFilters, convKernels, denseUnits);
+    return new CnnConfig(attention, convFilters, convKernels, denseUnits, CnnConfig.Pooling.GLOBAL_AVERAGE);
   }
 
   @Override

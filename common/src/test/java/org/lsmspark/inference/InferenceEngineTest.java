@@ -38,7 +38,7 @@ class InferenceEngineTest {
   static void setUp() throws IOException {
     small = TestModels.builder().build();
     golden = new ArrayList<>();
-    for (String line : Files.readAllLines(Golden.dir().resolve("windows.jsonl"))) {
+    for (String line : Files.readAllLines(Golden.V1.dir().resolve("windows.jsonl"))) {
       if (!line.isBlank()) {
         List<String> turns = new ArrayList<>();
         for (JsonNode t : JSON.readTree(line).get("turns")) {
@@ -154,7 +154,7 @@ class InferenceEngineTest {
 
   @Test
   void cachedUncachedAndLegacyResultsAreIdenticalOnTheGoldenFixture() {
-    ModelBundle bundle = Golden.bundle();
+    ModelBundle bundle = Golden.V1.bundle();
     List<Prediction> reference = LsmModel.of(bundle).predict(golden, 5);
     List<List<String>> doubled = new ArrayList<>(golden);
     doubled.addAll(golden); // the second half is answered from the prediction cache
