@@ -4,11 +4,12 @@ import org.lsmspark.model.CnnConfig;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelConfig;
 import org.lsmspark.model.Tensor;
+import org.lsmspark.model.WeightFiles;
 
 /**
- * The CNN that turns a W×W×C waveform into a predicted turn embedding: optional spatial
+ * The CNN that turns an H×Wd×C waveform into a predicted turn embedding: optional spatial
  * attention, "same" convolutions with ReLU and batch norm, 2×2 max pooling between them, a
- * global average, dense layers and a linear output.
+ * global average or a flattening of the last map, dense layers and a linear output.
  *
  * <p>Plain Java in double precision, one window at a time: at these sizes (a few hundred
  * thousand multiply-adds per window) this beats per-op dispatch to a native library, and a
@@ -17,16 +18,20 @@ import org.lsmspark.model.Tensor;
 public final class WaveCnn {
   private static final double BN_EPSILON = 1e-3;
 
-  private final int window;
+  private final int height;
+  private final int width;
   private final int channels;
+  private final boolean flatten;
   private final Conv attention;
   private final Conv[] convs;
   private final Dense[] dense;
   private final Dense output;
 
-  private WaveCnn(int window, int channels, Conv attention, Conv[] convs, Dense[] dense, Dense output) {
-    this.window = window;
-    this.channels = channels;
+  private WaveCnn(ModelConfig config, Conv attention, Conv[] convs, Dense[] dense, Dense output) {
+    this.height = config.waveHeight();
+    this.width = config.waveWidth();
+    this.channels = config.channels();
+    this.flatten = config.cnn().pooling() == CnnConfig.Pooling.FLATTEN;
     this.attention = attention;
     this.convs = convs;
     this.dense = dense;
@@ -38,34 +43,35 @@ public final class WaveCnn {
     CnnConfig cnn = config.cnn();
     int c = config.channels();
     Conv attention = cnn.useAttention()
-        ? new Conv(7, c, 1, bundle.tensor("cnn/attention.kernel.npy"), bundle.tensor("cnn/attention.bias.npy"), null)
+        ? new Conv(7, c, 1, bundle.tensor(WeightFiles.ATTENTION_KERNEL), bundle.tensor(WeightFiles.ATTENTION_BIAS), null)
         : null;
     Conv[] convs = new Conv[cnn.convCount()];
     int in = c;
     for (int j = 0; j < convs.length; j++) {
-      String p = "cnn/conv" + j;
       int out = cnn.convFilters().get(j);
-      convs[j] = new Conv(cnn.convKernels().get(j), in, out, bundle.tensor(p + ".kernel.npy"),
-          bundle.tensor(p + ".bias.npy"), BatchNorm.of(bundle, p + ".bn"));
+      convs[j] = new Conv(cnn.convKernels().get(j), in, out, bundle.tensor(WeightFiles.convKernel(j)),
+          bundle.tensor(WeightFiles.convBias(j)), BatchNorm.of(bundle, WeightFiles.convBn(j)));
       in = out;
     }
+    // the first dense layer's input: one value per filter, or the whole last map when flattened
+    // (the bundle has checked its kernel's shape against model.json)
+    in = bundle.tensor(cnn.denseUnits().isEmpty() ? WeightFiles.OUTPUT_KERNEL : WeightFiles.denseKernel(0)).dim(0);
     Dense[] dense = new Dense[cnn.denseUnits().size()];
     for (int j = 0; j < dense.length; j++) {
-      String p = "cnn/dense" + j;
       int out = cnn.denseUnits().get(j);
-      dense[j] = new Dense(in, out, bundle.tensor(p + ".kernel.npy"), bundle.tensor(p + ".bias.npy"),
-          BatchNorm.of(bundle, p + ".bn"));
+      dense[j] = new Dense(in, out, bundle.tensor(WeightFiles.denseKernel(j)), bundle.tensor(WeightFiles.denseBias(j)),
+          BatchNorm.of(bundle, WeightFiles.denseBn(j)));
       in = out;
     }
-    Dense output = new Dense(in, config.embeddingDim(), bundle.tensor("cnn/output.kernel.npy"),
-        bundle.tensor("cnn/output.bias.npy"), null);
-    return new WaveCnn(config.windowSize(), c, attention, convs, dense, output);
+    Dense output = new Dense(in, config.embeddingDim(), bundle.tensor(WeightFiles.OUTPUT_KERNEL),
+        bundle.tensor(WeightFiles.OUTPUT_BIAS), null);
+    return new WaveCnn(config, attention, convs, dense, output);
   }
 
   /** The predicted embedding for the waveform stored in {@code wave} from {@code offset}. */
   public float[] forward(double[] wave, int offset) {
-    int h = window;
-    int w = window;
+    int h = height;
+    int w = width;
     double[] x = new double[h * w * channels];
     System.arraycopy(wave, offset, x, 0, x.length);
     if (attention != null) {
@@ -87,15 +93,8 @@ public final class WaveCnn {
         w /= 2;
       }
     }
-    double[] v = new double[c];
-    for (int p = 0; p < h * w; p++) {
-      for (int ch = 0; ch < c; ch++) {
-        v[ch] += x[p * c + ch];
-      }
-    }
-    for (int ch = 0; ch < c; ch++) {
-      v[ch] /= h * w;
-    }
+    // flatten: the map is already laid out (h·W′ + w)·filters + c, as the format orders it
+    double[] v = flatten ? x : globalAverage(x, h * w, c);
     for (Dense d : dense) {
       v = d.apply(v);
     }
@@ -105,6 +104,19 @@ public final class WaveCnn {
       out[i] = (float) v[i];
     }
     return out;
+  }
+
+  private static double[] globalAverage(double[] x, int pixels, int c) {
+    double[] v = new double[c];
+    for (int p = 0; p < pixels; p++) {
+      for (int ch = 0; ch < c; ch++) {
+        v[ch] += x[p * c + ch];
+      }
+    }
+    for (int ch = 0; ch < c; ch++) {
+      v[ch] /= pixels;
+    }
+    return v;
   }
 
   private static double[] maxPool(double[] x, int h, int w, int c) {
@@ -135,10 +147,10 @@ public final class WaveCnn {
   /** BN(x) = gamma·(x − mean)/sqrt(variance + ε) + beta, folded into scale and shift. */
   private record BatchNorm(double[] scale, double[] shift) {
     static BatchNorm of(ModelBundle bundle, String prefix) {
-      double[] gamma = toDouble(bundle.tensor(prefix + ".gamma.npy"));
-      double[] beta = toDouble(bundle.tensor(prefix + ".beta.npy"));
-      double[] mean = toDouble(bundle.tensor(prefix + ".mean.npy"));
-      double[] variance = toDouble(bundle.tensor(prefix + ".variance.npy"));
+      double[] gamma = toDouble(bundle.tensor(WeightFiles.bn(prefix, "gamma")));
+      double[] beta = toDouble(bundle.tensor(WeightFiles.bn(prefix, "beta")));
+      double[] mean = toDouble(bundle.tensor(WeightFiles.bn(prefix, "mean")));
+      double[] variance = toDouble(bundle.tensor(WeightFiles.bn(prefix, "variance")));
       double[] scale = new double[gamma.length];
       double[] shift = new double[gamma.length];
       for (int i = 0; i < gamma.length; i++) {

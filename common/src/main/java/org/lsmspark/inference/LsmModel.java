@@ -5,14 +5,16 @@ import java.util.List;
 import org.lsmspark.cnn.WaveCnn;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelConfig;
+import org.lsmspark.model.WeightFiles;
 import org.lsmspark.reservoir.Reservoir;
+import org.lsmspark.reservoir.TurnState;
 import org.lsmspark.reservoir.Waveform;
 import org.lsmspark.tokenizer.Tokenizer;
 
 /**
- * A loaded model: window of turns → turn embeddings → reservoir → waveform → CNN → predicted
- * embedding → nearest vocabulary turns. No caches; the engine adds those. Immutable and
- * thread-safe.
+ * A loaded model, the one home of its path: window of turns → turn embeddings → reservoir
+ * ({@link #turn}) → waveform → CNN ({@link #predictEmbedding}) → nearest vocabulary turns. No
+ * caches; the engine adds those. Immutable and thread-safe.
  */
 public final class LsmModel {
   private final ModelBundle bundle;
@@ -24,8 +26,8 @@ public final class LsmModel {
   private LsmModel(ModelBundle bundle) {
     this.bundle = bundle;
     ModelConfig c = bundle.config();
-    this.tokenizer = new Tokenizer(c.tokenizer(), bundle.terms(), bundle.tensor(ModelBundle.IDF),
-        bundle.tensor(ModelBundle.COMPONENTS), bundle.vocabulary(), bundle.tensor(ModelBundle.VOCAB_EMBEDDINGS));
+    this.tokenizer = new Tokenizer(c.tokenizer(), bundle.terms(), bundle.tensor(WeightFiles.IDF),
+        bundle.tensor(WeightFiles.COMPONENTS), bundle.vocabulary(), bundle.tensor(WeightFiles.VOCAB_EMBEDDINGS));
     this.reservoir = Reservoir.of(bundle);
     this.waveform = Waveform.of(c);
     this.cnn = WaveCnn.of(bundle);
@@ -66,31 +68,26 @@ public final class LsmModel {
     }
   }
 
-  /** The reservoir outputs of one turn embedding, every layer. */
-  public double[][] reservoirOutputs(float[] turnEmbedding) {
-    return reservoir.run(turnEmbedding);
+  /** One turn through the reservoir: its embedding and every layer's output. */
+  public TurnState turn(float[] turnEmbedding) {
+    return reservoir.turn(turnEmbedding);
   }
 
-  /** The waveform of a window whose turns' reservoir outputs are given, oldest first. */
-  public double[] waveform(double[][][] turnOutputs) {
+  /** The predicted embedding of the turn after {@code window} (its W turns, oldest first). */
+  public float[] predictEmbedding(TurnState[] window) {
     double[] wave = new double[waveform.size()];
-    waveform.render(null, turnOutputs, wave, 0);
-    return wave;
-  }
-
-  /** The CNN's predicted embedding for a waveform. */
-  public float[] predictEmbedding(double[] wave) {
+    waveform.render(window, wave, 0);
     return cnn.forward(wave, 0);
   }
 
   /** The predicted embedding of the turn after {@code turns}. */
   public float[] embedWindow(List<String> turns) {
     checkWindow(turns);
-    double[][][] outputs = new double[turns.size()][][];
-    for (int t = 0; t < outputs.length; t++) {
-      outputs[t] = reservoir.run(tokenizer.encode(turns.get(t)));
+    TurnState[] window = new TurnState[turns.size()];
+    for (int t = 0; t < window.length; t++) {
+      window[t] = turn(tokenizer.encode(turns.get(t)));
     }
-    return predictEmbedding(waveform(outputs));
+    return predictEmbedding(window);
   }
 
   /** Next-turn predictions for a batch of windows: each embedded on its own, decoded together. */

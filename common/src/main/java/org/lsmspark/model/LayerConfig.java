@@ -1,6 +1,6 @@
 package org.lsmspark.model;
 
-import static org.lsmspark.model.TokenizerConfig.require;
+import static org.lsmspark.model.Checks.require;
 
 /** One reservoir layer: its width and the parameters of its sine activation. */
 public record LayerConfig(int units, double frequency, double amplitude, double decay) {

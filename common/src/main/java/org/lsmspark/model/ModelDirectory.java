@@ -23,7 +23,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Reads and writes model directories (format v1) on any Hadoop file system; plain local paths
+ * Reads and writes model directories (format v1 and v2) on any Hadoop file system; plain local paths
  * work without a cluster. Reading verifies every file against {@code model.json}; a problem is
  * a {@link ModelFormatException} naming the file.
  */
@@ -55,16 +55,16 @@ public final class ModelDirectory {
       for (Map.Entry<String, String> e : files.entrySet()) {
         String name = e.getKey();
         byte[] bytes = readFile(fs, dir, name);
-        String actual = ModelBundle.digestOf(bytes);
+        String actual = Sha256.hex(bytes);
         if (!actual.equals(e.getValue())) {
           throw new ModelFormatException(name, "SHA-256 " + actual + " does not match " + e.getValue()
               + " listed in model.json (corrupt or modified file)");
         }
-        if (name.equals(ModelBundle.TERMS)) {
+        if (name.equals(WeightFiles.TERMS)) {
           terms = lines(bytes, name);
-        } else if (name.equals(ModelBundle.VOCAB)) {
+        } else if (name.equals(WeightFiles.VOCAB)) {
           vocabulary = jsonStrings(bytes, name);
-        } else if (name.endsWith(".npy")) {
+        } else if (name.endsWith(WeightFiles.NPY)) {
           tensors.put(name, Npy.read(bytes, name));
         } else {
           continue; // verified, but not part of the model proper (e.g. a README)
@@ -101,9 +101,9 @@ public final class ModelDirectory {
 
   /** The files every model of this configuration must list. */
   static List<String> requiredFiles(ModelConfig config) {
-    List<String> names = new ArrayList<>(List.of(ModelBundle.TERMS, ModelBundle.VOCAB, ModelBundle.IDF,
-        ModelBundle.COMPONENTS, ModelBundle.VOCAB_EMBEDDINGS));
-    config.weightShapes().keySet().forEach(n -> names.add(n + ".npy"));
+    List<String> names = new ArrayList<>(List.of(WeightFiles.TERMS, WeightFiles.VOCAB, WeightFiles.IDF,
+        WeightFiles.COMPONENTS, WeightFiles.VOCAB_EMBEDDINGS));
+    config.weightShapes().keySet().forEach(n -> names.add(n + WeightFiles.NPY));
     return names;
   }
 

@@ -42,12 +42,7 @@ final class ModelJson {
         throw new IllegalArgumentException("format is " + (format == null ? "missing" : format)
             + ", expected \"lsm-model\"");
       }
-      JsonNode version = root.get("format_version");
-      if (version == null || !version.isIntegralNumber() || !version.canConvertToInt()
-          || version.asInt() != ModelConfig.FORMAT_VERSION) {
-        throw new IllegalArgumentException("format_version " + version
-            + " is not supported; this reader knows format_version " + ModelConfig.FORMAT_VERSION);
-      }
+      int version = formatVersion(root);
       JsonNode tok = object(root, "tokenizer");
       TokenizerConfig tokenizer = new TokenizerConfig(
           integer(tok, "tokenizer.max_features"), integer(tok, "tokenizer.min_df"),
@@ -66,11 +61,13 @@ final class ModelJson {
       ReservoirConfig reservoir = new ReservoirConfig(
           number(res, "reservoir.sparsity"), bool(res, "reservoir.multichannel"), layers);
       JsonNode cnnNode = object(root, "cnn");
+      WaveformConfig waveform = waveform(root, version);
       CnnConfig cnn = new CnnConfig(bool(cnnNode, "cnn.use_attention"),
           integers(cnnNode, "cnn.conv_filters"), integers(cnnNode, "cnn.conv_kernels"),
-          integers(cnnNode, "cnn.dense_units"), CnnConfig.Pooling.GLOBAL_AVERAGE);
+          integers(cnnNode, "cnn.dense_units"),
+          optional(cnnNode, "cnn.pooling", version, CnnConfig.Pooling.class, CnnConfig.Pooling.GLOBAL_AVERAGE));
       ModelConfig config = new ModelConfig(text(root, "model_id"), integer(root, "window_size"),
-          integer(root, "embedding_dim"), tokenizer, reservoir, WaveformConfig.V1, cnn);
+          integer(root, "embedding_dim"), tokenizer, reservoir, waveform, cnn);
       Map<String, String> files = new TreeMap<>();
       JsonNode filesNode = object(root, "files");
       for (Iterator<Map.Entry<String, JsonNode>> it = filesNode.fields(); it.hasNext(); ) {
@@ -84,6 +81,56 @@ final class ModelJson {
       return new Parsed(config, files);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(FILE, e.getMessage());
+    }
+  }
+
+  private static int formatVersion(JsonNode root) {
+    JsonNode v = root.get("format_version");
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()
+        || v.asInt() < 1 || v.asInt() > ModelConfig.MAX_FORMAT_VERSION) {
+      throw new IllegalArgumentException("format_version " + v + " is not supported; this reader knows "
+          + "format_version 1 and " + ModelConfig.MAX_FORMAT_VERSION);
+    }
+    return v.asInt();
+  }
+
+  /** The {@code waveform} section: absent means the v1 layout; only version 2 may hold it. */
+  private static WaveformConfig waveform(JsonNode root, int version) {
+    JsonNode node = root.get("waveform");
+    if (node == null) {
+      return WaveformConfig.V1;
+    }
+    requireVersion2("waveform", version);
+    object(root, "waveform");
+    WaveformConfig.Layout layout = optional(node, "waveform.layout", version, WaveformConfig.Layout.class,
+        WaveformConfig.Layout.ROLLING);
+    JsonNode input = node.get("input_channel");
+    return new WaveformConfig(layout, input != null && bool(node, "waveform.input_channel"));
+  }
+
+  /** A version-2 enum key: its default when absent, refused in a version-1 file. */
+  private static <E extends Enum<E>> E optional(JsonNode node, String path, int version, Class<E> type, E absent) {
+    if (node.get(path.substring(path.lastIndexOf('.') + 1)) == null) {
+      return absent;
+    }
+    requireVersion2(path, version);
+    String value = text(node, path);
+    StringBuilder known = new StringBuilder();
+    for (E e : type.getEnumConstants()) {
+      String name = e.name().toLowerCase(java.util.Locale.ROOT);
+      if (name.equals(value)) {
+        return e;
+      }
+      known.append(known.length() == 0 ? "" : ", ").append('"').append(name).append('"');
+    }
+    throw new IllegalArgumentException(path + " must be one of " + known + ", got "
+        + MAPPER.getNodeFactory().textNode(value));
+  }
+
+  // a reader goes by the declared version: a v1 file is read as v1, never upgraded by guessing
+  private static void requireVersion2(String key, int version) {
+    if (version < 2) {
+      throw new IllegalArgumentException(key + " is a format_version 2 key, but format_version is " + version);
     }
   }
 
@@ -114,7 +161,8 @@ final class ModelJson {
   static byte[] write(ModelConfig c, Map<String, String> files) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("format", "lsm-model");
-    root.put("format_version", ModelConfig.FORMAT_VERSION);
+    int version = c.formatVersion();
+    root.put("format_version", version);
     root.put("model_id", c.modelId());
     root.put("window_size", c.windowSize());
     root.put("embedding_dim", c.embeddingDim());
@@ -135,11 +183,18 @@ final class ModelJson {
       layers.addObject().put("units", l.units()).put("frequency", l.frequency())
           .put("amplitude", l.amplitude()).put("decay", l.decay());
     }
+    if (version >= 2) {
+      root.putObject("waveform").put("layout", c.waveform().layout().jsonName())
+          .put("input_channel", c.waveform().inputChannel());
+    }
     ObjectNode cnn = root.putObject("cnn");
     cnn.put("use_attention", c.cnn().useAttention());
     c.cnn().convFilters().forEach(cnn.putArray("conv_filters")::add);
     c.cnn().convKernels().forEach(cnn.putArray("conv_kernels")::add);
     c.cnn().denseUnits().forEach(cnn.putArray("dense_units")::add);
+    if (version >= 2) {
+      cnn.put("pooling", c.cnn().pooling().jsonName());
+    }
     ObjectNode filesNode = root.putObject("files");
     new TreeMap<>(files).forEach(filesNode::put);
     DefaultPrettyPrinter pretty = new DefaultPrettyPrinter()

@@ -1,6 +1,6 @@
 package org.lsmspark.model;
 
-import static org.lsmspark.model.TokenizerConfig.require;
+import static org.lsmspark.model.Checks.require;
 
 import java.util.List;
 

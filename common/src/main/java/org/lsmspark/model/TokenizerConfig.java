@@ -1,5 +1,7 @@
 package org.lsmspark.model;
 
+import static org.lsmspark.model.Checks.require;
+
 /** The {@code tokenizer} section of {@code model.json}: how texts become TF-IDF vectors. */
 public record TokenizerConfig(
     int maxFeatures,
@@ -43,11 +45,5 @@ public record TokenizerConfig(
 
   static String quoted(String s) {
     return s == null ? "null" : "\"" + s + "\"";
-  }
-
-  static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException(message);
-    }
   }
 }

@@ -5,6 +5,7 @@ import org.lsmspark.model.LayerConfig;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelConfig;
 import org.lsmspark.model.Tensor;
+import org.lsmspark.model.WeightFiles;
 
 /**
  * The sparse reservoir: per layer h = s(x · (kernel ⊙ mask) + bias) with the parametric sine
@@ -26,9 +27,8 @@ public final class Reservoir {
     Layer[] layers = new Layer[specs.size()];
     int in = config.embeddingDim();
     for (int i = 0; i < layers.length; i++) {
-      String prefix = "reservoir/layer" + i;
-      layers[i] = new Layer(specs.get(i), in, bundle.tensor(prefix + ".kernel.npy"),
-          bundle.tensor(prefix + ".mask.npy"), bundle.tensor(prefix + ".bias.npy"));
+      layers[i] = new Layer(specs.get(i), in, bundle.tensor(WeightFiles.reservoirKernel(i)),
+          bundle.tensor(WeightFiles.reservoirMask(i)), bundle.tensor(WeightFiles.reservoirBias(i)));
       in = specs.get(i).units();
     }
     return new Reservoir(layers, config.embeddingDim());
@@ -40,6 +40,11 @@ public final class Reservoir {
 
   public int units(int layer) {
     return layers[layer].units;
+  }
+
+  /** One turn's embedding (copied) with every layer's output. */
+  public TurnState turn(float[] embedding) {
+    return new TurnState(embedding.clone(), run(embedding));
   }
 
   /** Every layer's output for one turn embedding, layer 0 first. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.lsmspark.model.Tensor;
 import org.lsmspark.model.TokenizerConfig;
+import org.lsmspark.model.WeightFiles;
 
 /**
  * Turns texts into embeddings (TF-IDF projected by {@code components}) and embeddings back into
@@ -66,16 +67,16 @@ public final class Tokenizer {
     int v = this.vocabulary.size();
     if (components.rank() != 2 || components.dim(1) != f || components.dim(0) < 1) {
       throw new IllegalArgumentException(
-          "tokenizer/components.npy: shape " + components.shapeString() + ", expected [D, " + f + "]");
+          WeightFiles.COMPONENTS + ": shape " + components.shapeString() + ", expected [D, " + f + "]");
     }
     this.dim = components.dim(0);
-    requireShape("tokenizer/idf.npy", idf, f);
-    requireShape("tokenizer/vocab_embeddings.npy", vocabEmbeddings, v, dim);
+    requireShape(WeightFiles.IDF, idf, f);
+    requireShape(WeightFiles.VOCAB_EMBEDDINGS, vocabEmbeddings, v, dim);
     if (v == 0) {
-      throw new IllegalArgumentException("tokenizer/vocab.jsonl: the vocabulary is empty");
+      throw new IllegalArgumentException(WeightFiles.VOCAB + ": the vocabulary is empty");
     }
-    this.termIndex = indexOf("tokenizer/terms.txt", "term", this.terms);
-    this.vocabIndex = indexOf("tokenizer/vocab.jsonl", "turn", this.vocabulary);
+    this.termIndex = indexOf(WeightFiles.TERMS, "term", this.terms);
+    this.vocabIndex = indexOf(WeightFiles.VOCAB, "turn", this.vocabulary);
 
     this.analyzer = new TextAnalyzer(config.ngramMax());
     this.idfValues = idf.toArray();

@@ -6,6 +6,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.lsmspark.model.ModelConfig;
 import org.lsmspark.model.Tensor;
+import org.lsmspark.model.WeightFiles;
 
 /**
  * Keras's initial CNN: Glorot-uniform kernels (the output kernel scaled by {@value #OUTPUT_INIT_SCALE}),
@@ -35,11 +36,11 @@ final class CnnInit {
         boolean conv = s.length == 4;
         int fanIn = conv ? s[0] * s[1] * s[2] : s[0];
         int fanOut = conv ? s[0] * s[1] * s[3] : s[1];
-        v = ReservoirInit.glorot(rng, n, fanIn, fanOut, name.equals("cnn/output.kernel") ? OUTPUT_INIT_SCALE : 1.0);
+        v = ReservoirInit.glorot(rng, n, fanIn, fanOut, (name + WeightFiles.NPY).equals(WeightFiles.OUTPUT_KERNEL) ? OUTPUT_INIT_SCALE : 1.0);
       } else if (name.endsWith(".gamma") || name.endsWith(".variance")) {
         Arrays.fill(v, 1f);
       }
-      out.put(name + ".npy", Tensor.of(v, s));
+      out.put(name + WeightFiles.NPY, Tensor.of(v, s));
     }
     return out;
   }

@@ -3,6 +3,7 @@ package org.lsmspark.training;
 import java.util.Map;
 import java.util.Random;
 import org.lsmspark.model.Tensor;
+import org.lsmspark.model.WeightFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -59,8 +60,8 @@ final class DenseLayer {
     }
 
     void export(Map<String, Tensor> out) {
-      out.put("cnn/" + name + ".kernel.npy", Tensor.of(kernel.clone(), shapeOf(name)));
-      out.put("cnn/" + name + ".bias.npy", Tensor.of(bias.clone(), bias.length));
+      out.put(WeightFiles.cnn(name + ".kernel"), Tensor.of(kernel.clone(), shapeOf(name)));
+      out.put(WeightFiles.cnn(name + ".bias"), Tensor.of(bias.clone(), bias.length));
     }
 
     int[] shapeOf(String layer) {
@@ -163,10 +164,10 @@ final class DenseLayer {
     @Override
     void export(Map<String, Tensor> out) {
       super.export(out);
-      out.put("cnn/" + name + ".bn.gamma.npy", Tensor.of(gamma.clone(), gamma.length));
-      out.put("cnn/" + name + ".bn.beta.npy", Tensor.of(beta.clone(), beta.length));
-      out.put("cnn/" + name + ".bn.mean.npy", Tensor.of(movingMean.clone(), movingMean.length));
-      out.put("cnn/" + name + ".bn.variance.npy", Tensor.of(movingVariance.clone(), movingVariance.length));
+      out.put(WeightFiles.cnn(name + ".bn.gamma"), Tensor.of(gamma.clone(), gamma.length));
+      out.put(WeightFiles.cnn(name + ".bn.beta"), Tensor.of(beta.clone(), beta.length));
+      out.put(WeightFiles.cnn(name + ".bn.mean"), Tensor.of(movingMean.clone(), movingMean.length));
+      out.put(WeightFiles.cnn(name + ".bn.variance"), Tensor.of(movingVariance.clone(), movingVariance.length));
     }
   }
 }

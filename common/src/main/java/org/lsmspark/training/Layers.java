@@ -3,6 +3,7 @@ package org.lsmspark.training;
 import java.util.Map;
 import java.util.Random;
 import org.lsmspark.model.Tensor;
+import org.lsmspark.model.WeightFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -11,9 +12,9 @@ final class Layers {
   private Layers() {}
 
   static Tensor tensor(Map<String, Tensor> init, String name) {
-    Tensor t = init.get("cnn/" + name + ".npy");
+    Tensor t = init.get(WeightFiles.cnn(name));
     if (t == null) {
-      throw new IllegalArgumentException("initial weights lack cnn/" + name + ".npy");
+      throw new IllegalArgumentException("initial weights lack " + WeightFiles.cnn(name));
     }
     return t;
   }

@@ -3,6 +3,7 @@ package org.lsmspark.training;
 import java.util.Map;
 import java.util.Random;
 import org.lsmspark.model.Tensor;
+import org.lsmspark.model.WeightFiles;
 
 /**
  * The 1×1 convolution block of {@link PointwiseCnn}, BN(relu(x · kernel + bias)) at every
@@ -183,11 +184,11 @@ final class PointwiseConv {
   }
 
   void export(Map<String, Tensor> into) {
-    into.put("cnn/" + name + ".kernel.npy", Tensor.of(kernel.clone(), 1, 1, in, out));
-    into.put("cnn/" + name + ".bias.npy", Tensor.of(bias.clone(), out));
-    into.put("cnn/" + name + ".bn.gamma.npy", Tensor.of(gamma.clone(), out));
-    into.put("cnn/" + name + ".bn.beta.npy", Tensor.of(beta.clone(), out));
-    into.put("cnn/" + name + ".bn.mean.npy", Tensor.of(movingMean.clone(), out));
-    into.put("cnn/" + name + ".bn.variance.npy", Tensor.of(movingVariance.clone(), out));
+    into.put(WeightFiles.cnn(name + ".kernel"), Tensor.of(kernel.clone(), 1, 1, in, out));
+    into.put(WeightFiles.cnn(name + ".bias"), Tensor.of(bias.clone(), out));
+    into.put(WeightFiles.cnn(name + ".bn.gamma"), Tensor.of(gamma.clone(), out));
+    into.put(WeightFiles.cnn(name + ".bn.beta"), Tensor.of(beta.clone(), out));
+    into.put(WeightFiles.cnn(name + ".bn.mean"), Tensor.of(movingMean.clone(), out));
+    into.put(WeightFiles.cnn(name + ".bn.variance"), Tensor.of(movingVariance.clone(), out));
   }
 }

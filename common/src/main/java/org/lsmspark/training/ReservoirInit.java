@@ -5,6 +5,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.lsmspark.model.ModelConfig;
 import org.lsmspark.model.Tensor;
+import org.lsmspark.model.WeightFiles;
 
 /**
  * Draws the reservoir's fixed weights from a seeded {@link Random}, in the reference's order
@@ -40,10 +41,9 @@ public final class ReservoirInit {
       for (int j = 0; j < units; j++) {
         bias[j] = (float) (0.1 * rng.nextGaussian());
       }
-      String p = "reservoir/layer" + i;
-      out.put(p + ".kernel.npy", Tensor.of(kernel, in, units));
-      out.put(p + ".mask.npy", Tensor.of(mask, in, units));
-      out.put(p + ".bias.npy", Tensor.of(bias, units));
+      out.put(WeightFiles.reservoirKernel(i), Tensor.of(kernel, in, units));
+      out.put(WeightFiles.reservoirMask(i), Tensor.of(mask, in, units));
+      out.put(WeightFiles.reservoirBias(i), Tensor.of(bias, units));
       in = units;
     }
     return out;
@@ -67,10 +67,9 @@ public final class ReservoirInit {
     for (int l = 0; l < config.reservoir().layers().size(); l++) {
       var layer = config.reservoir().layers().get(l);
       int units = layer.units();
-      String p = "reservoir/layer" + l;
-      float[] kernel = tensors.get(p + ".kernel.npy").toArray();
-      float[] mask = tensors.get(p + ".mask.npy").toArray();
-      float[] bias = tensors.get(p + ".bias.npy").toArray();
+      float[] kernel = tensors.get(WeightFiles.reservoirKernel(l)).toArray();
+      float[] mask = tensors.get(WeightFiles.reservoirMask(l)).toArray();
+      float[] bias = tensors.get(WeightFiles.reservoirBias(l)).toArray();
       double[] z = new double[n * units];
       for (int r = 0; r < n; r++) {
         for (int i = 0; i < in; i++) {
@@ -97,7 +96,7 @@ public final class ReservoirInit {
       for (int k = 0; k < kernel.length; k++) {
         kernel[k] = (float) (kernel[k] * scale);
       }
-      tensors.put(p + ".kernel.npy", Tensor.of(kernel, in, units));
+      tensors.put(WeightFiles.reservoirKernel(l), Tensor.of(kernel, in, units));
       double[] next = new double[n * units];
       for (int r = 0; r < n; r++) {
         for (int j = 0; j < units; j++) {

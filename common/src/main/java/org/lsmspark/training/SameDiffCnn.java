@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import org.lsmspark.model.CnnConfig;
 import org.lsmspark.model.ModelConfig;
 import org.lsmspark.model.Tensor;
+import org.lsmspark.model.WeightFiles;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -66,7 +67,7 @@ final class SameDiffCnn implements CnnNetwork {
     this.dim = config.embeddingDim();
     this.adam = new Adam(learningRate);
     init.forEach((file, t) -> {
-      String name = file.substring("cnn/".length(), file.length() - ".npy".length());
+      String name = file.substring("cnn/".length(), file.length() - WeightFiles.NPY.length());
       if (name.endsWith(".bn.mean") || name.endsWith(".bn.variance")) {
         String prefix = name.substring(0, name.lastIndexOf('.'));
         float[][] stats = moving.computeIfAbsent(prefix, p -> new float[2][]);
@@ -125,7 +126,7 @@ final class SameDiffCnn implements CnnNetwork {
     SDVariable param(String name) {
       Param p = params.get(name);
       if (p == null) {
-        throw new IllegalArgumentException("initial weights lack cnn/" + name + ".npy");
+        throw new IllegalArgumentException("initial weights lack " + WeightFiles.cnn(name));
       }
       SDVariable v = sd.var(name.replace('.', '_'), Nd4j.create(p.value.clone(), longs(p.shape), 'c'));
       arrays.put(name, v.getArr());
@@ -240,10 +241,10 @@ final class SameDiffCnn implements CnnNetwork {
   @Override
   public Map<String, Tensor> weights() {
     Map<String, Tensor> out = new TreeMap<>();
-    params.forEach((name, p) -> out.put("cnn/" + name + ".npy", Tensor.of(p.value().clone(), p.shape())));
+    params.forEach((name, p) -> out.put(WeightFiles.cnn(name), Tensor.of(p.value().clone(), p.shape())));
     moving.forEach((prefix, stats) -> {
-      out.put("cnn/" + prefix + ".mean.npy", Tensor.of(stats[0].clone(), stats[0].length));
-      out.put("cnn/" + prefix + ".variance.npy", Tensor.of(stats[1].clone(), stats[1].length));
+      out.put(WeightFiles.cnn(prefix + ".mean"), Tensor.of(stats[0].clone(), stats[0].length));
+      out.put(WeightFiles.cnn(prefix + ".variance"), Tensor.of(stats[1].clone(), stats[1].length));
     });
     return out;
   }

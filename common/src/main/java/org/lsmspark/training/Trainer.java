@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelConfig;
 import org.lsmspark.model.Tensor;
+import org.lsmspark.model.WeightFiles;
 import org.lsmspark.reservoir.Reservoir;
 import org.lsmspark.tokenizer.Tokenizer;
 import org.lsmspark.tokenizer.TokenizerFitter;
@@ -91,9 +92,9 @@ public final class Trainer {
     Random rng = new Random(fit.seed());
     Nd4j.getRandom().setSeed(fit.seed());
     Map<String, Tensor> tensors = new TreeMap<>();
-    tensors.put(ModelBundle.IDF, tokenizer.idf());
-    tensors.put(ModelBundle.COMPONENTS, tokenizer.components());
-    tensors.put(ModelBundle.VOCAB_EMBEDDINGS, tokenizer.vocabEmbeddings());
+    tensors.put(WeightFiles.IDF, tokenizer.idf());
+    tensors.put(WeightFiles.COMPONENTS, tokenizer.components());
+    tensors.put(WeightFiles.VOCAB_EMBEDDINGS, tokenizer.vocabEmbeddings());
     tensors.putAll(ReservoirInit.draw(config, rng));
     if (fit.reservoirInputStd() > 0) {
       // calibrate on up to 4,096 vocabulary turns, evenly spaced (no random draw)

@@ -3,6 +3,7 @@ package org.lsmspark.training;
 import java.util.List;
 import org.lsmspark.model.ModelConfig;
 import org.lsmspark.reservoir.Reservoir;
+import org.lsmspark.reservoir.TurnState;
 import org.lsmspark.reservoir.Waveform;
 import org.lsmspark.tokenizer.Tokenizer;
 
@@ -26,7 +27,7 @@ final class TrainingData {
   private final Tokenizer tokenizer;
   /** By turn id: vocabulary index, and {@code vocabularySize} for the padding turn when it is not a vocabulary turn. */
   private final float[][] embeddings;
-  private final double[][][] states;
+  private final TurnState[] states;
 
   TrainingData(ModelConfig config, Tokenizer tokenizer, Reservoir reservoir) {
     this.window = config.windowSize();
@@ -35,11 +36,11 @@ final class TrainingData {
     this.tokenizer = tokenizer;
     int v = tokenizer.vocabularySize();
     embeddings = new float[v + 1][];
-    states = new double[v + 1][][];
+    states = new TurnState[v + 1];
     float[] all = tokenizer.vocabEmbeddings().toArray();
     for (int i = 0; i <= v; i++) {
       embeddings[i] = i < v ? java.util.Arrays.copyOfRange(all, i * dim, (i + 1) * dim) : tokenizer.encode(Windows.PAD);
-      states[i] = reservoir.run(embeddings[i]);
+      states[i] = reservoir.turn(embeddings[i]);
     }
   }
 
@@ -91,16 +92,13 @@ final class TrainingData {
   void render(WindowSet set, int[] order, int from, int n, float[] waves, float[] targets, int[] targetIds) {
     int size = waveform.size();
     double[] wave = new double[size];
-    float[][] embeddingRows = new float[window][];
-    double[][][] stateRows = new double[window][][];
+    TurnState[] rows = new TurnState[window];
     for (int i = 0; i < n; i++) {
       int w = order == null ? from + i : order[from + i];
       for (int t = 0; t < window; t++) {
-        int turn = set.turns()[w * window + t];
-        embeddingRows[t] = embeddings[turn];
-        stateRows[t] = states[turn];
+        rows[t] = states[set.turns()[w * window + t]];
       }
-      waveform.render(embeddingRows, stateRows, wave, 0);
+      waveform.render(rows, wave, 0);
       for (int k = 0; k < size; k++) {
         waves[i * size + k] = (float) wave[k];
       }

@@ -2,17 +2,21 @@ package org.lsmspark.cnn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.lsmspark.model.Golden;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.Tensor;
 
 class WaveCnnTest {
-  @Test
-  void goldenWaveformsGiveGoldenPredictions() {
-    ModelBundle bundle = Golden.bundle();
-    Tensor waves = Golden.npy("debug/waveforms.npy");
-    Tensor expected = Golden.npy("debug/predictions.npy");
+  /** V2 covers the rectangular H×Wd input with an input channel and flatten pooling. */
+  @ParameterizedTest
+  @ValueSource(strings = {"V1", "V2"})
+  void goldenWaveformsGiveGoldenPredictions(String version) {
+    Golden golden = version.equals("V1") ? Golden.V1 : Golden.V2;
+    ModelBundle bundle = golden.bundle();
+    Tensor waves = golden.npy("debug/waveforms.npy");
+    Tensor expected = golden.npy("debug/predictions.npy");
     WaveCnn cnn = WaveCnn.of(bundle);
     int n = waves.dim(0);
     int size = waves.size() / n;

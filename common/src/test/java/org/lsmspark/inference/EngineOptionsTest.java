@@ -29,6 +29,27 @@ class EngineOptionsTest {
   }
 
   @Test
+  void theThreadCountIsKeptAndHonouredByTheEngine() {
+    EngineOptions o = EngineOptions.builder().bundle(TestModels.builder().build()).threads(3).build();
+    assertEquals(3, o.threads());
+    assertEquals(3, o.toBuilder().build().threads());
+    assertEquals(EngineOptions.MAX_THREADS, o.toBuilder().threads(EngineOptions.MAX_THREADS).build().threads());
+    try (InferenceEngine engine = new InferenceEngine(o)) {
+      assertEquals(3, engine.embedderThreads());
+    }
+    try (InferenceEngine legacy = new InferenceEngine(o.toBuilder().legacyMode(true).build())) {
+      assertEquals(1, legacy.embedderThreads(), "legacy mode is one thread");
+    }
+  }
+
+  @Test
+  void oneBoundForTopK() {
+    assertEquals(1_000, EngineOptions.MAX_TOP_K);
+    assertEquals(EngineOptions.MAX_TOP_K, EngineOptions.forModel("m").toBuilder().topK(EngineOptions.MAX_TOP_K)
+        .build().topK());
+  }
+
+  @Test
   void cachesAreOffInLegacyModeOrWithAZeroBound() {
     EngineOptions o = EngineOptions.forModel("m");
     assertFalse(o.toBuilder().legacyMode(true).build().cachesEnabled());
@@ -42,11 +63,13 @@ class EngineOptionsTest {
     refused(b -> b.cacheMemoryBytes(-5), "cacheMemoryBytes must be between 0 and");
     refused(b -> b.maxBatchSize(0), "maxBatchSize must be between 1 and 65536 windows, got 0");
     refused(b -> b.maxBatchSize(1 << 20), "maxBatchSize must be between 1 and 65536");
-    refused(b -> b.topK(0), "topK must be between 1 and 10000, got 0");
+    refused(b -> b.topK(0), "topK must be between 1 and 1000, got 0");
     refused(b -> b.heapTrimFraction(0), "heapTrimFraction must be above 0 and at most 1, got 0.0");
     refused(b -> b.heapTrimFraction(1.5), "heapTrimFraction");
     refused(b -> b.heapTrimFraction(Double.NaN), "heapTrimFraction");
     refused(b -> b.threads(0), "threads must be between 1 and 1024, got 0");
+    refused(b -> b.threads(1025), "threads must be between 1 and 1024, got 1025");
+    refused(b -> b.topK(1001), "topK must be between 1 and 1000, got 1001");
     refused(b -> b.modelLocation(" "), "modelLocation must not be blank");
     refused(b -> b.bundle(TestModels.builder().build()), "exclude each other");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EngineOptions.builder().build());

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +38,7 @@ class InferenceEngineTest {
   static void setUp() throws IOException {
     small = TestModels.builder().build();
     golden = new ArrayList<>();
-    for (String line : Files.readAllLines(Golden.dir().resolve("windows.jsonl"))) {
+    for (String line : Files.readAllLines(Golden.V1.dir().resolve("windows.jsonl"))) {
       if (!line.isBlank()) {
         List<String> turns = new ArrayList<>();
         for (JsonNode t : JSON.readTree(line).get("turns")) {
@@ -155,7 +154,7 @@ class InferenceEngineTest {
 
   @Test
   void cachedUncachedAndLegacyResultsAreIdenticalOnTheGoldenFixture() {
-    ModelBundle bundle = Golden.bundle();
+    ModelBundle bundle = Golden.V1.bundle();
     List<Prediction> reference = LsmModel.of(bundle).predict(golden, 5);
     List<List<String>> doubled = new ArrayList<>(golden);
     doubled.addAll(golden); // the second half is answered from the prediction cache
@@ -192,7 +191,7 @@ class InferenceEngineTest {
   void resultsDoNotDependOnBatchSizeOrThreadsOnARandomModel() {
     List<List<String>> windows = distinctWindows(3, 61);
     List<Prediction> reference = LsmModel.of(small).predict(windows, 4);
-    for (int batch : new int[] {1, 5, 64}) {
+    for (int batch : new int[] {1, 7, 256}) {
       for (int threads : new int[] {1, 2, 4}) {
         try (InferenceEngine e = new InferenceEngine(options(small).maxBatchSize(batch).threads(threads).topK(4).build())) {
           List<WindowResult> r = e.predictBatch(windows);
@@ -239,6 +238,54 @@ class InferenceEngineTest {
       assertEquals(0, s.failedWindows());
       assertTrue(s.cache(InferenceEngine.PREDICTION_CACHE).entries() <= 30);
       assertTrue(s.cacheBytes() <= 40_000);
+    }
+  }
+
+  @Test
+  void threadsAskingForTheSameUncachedWindowScoreItOnce() throws Exception {
+    List<String> w = distinctWindows(15, 1).get(0);
+    Prediction reference = LsmModel.of(small).predict(List.of(w), 5).get(0);
+    try (InferenceEngine engine = new InferenceEngine(options(small).lazyLoad(false).build())) {
+      CountDownLatch entered = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicInteger chunks = new AtomicInteger();
+      engine.chunkProbe(chunk -> {
+        chunks.incrementAndGet();
+        entered.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      int n = 8;
+      List<Prediction> got = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        threads.add(new Thread(() -> got.add(engine.predictWithConfidence(w))));
+      }
+      threads.get(0).start();
+      entered.await(); // thread 0 is scoring the window
+      for (Thread t : threads.subList(1, n)) {
+        t.start();
+      }
+      for (Thread t : threads.subList(1, n)) {
+        // waiting for thread 0's prediction; a get-then-put cache would have them scoring it too
+        Parked.await(t, java.util.concurrent.CompletableFuture.class.getName(), CountDownLatch.class.getName());
+      }
+      release.countDown();
+      for (Thread t : threads) {
+        t.join();
+      }
+      assertEquals(1, chunks.get(), "one model call for " + n + " threads");
+      assertEquals(1, engine.stats().modelWindows());
+      assertEquals(n, got.size());
+      for (Prediction p : got) {
+        assertSame(reference, p, "every thread gets the one prediction");
+      }
+      CacheStats s = engine.stats().cache(InferenceEngine.PREDICTION_CACHE);
+      assertEquals(n, s.requests());
+      assertEquals(n - 1, s.hits());
     }
   }
 
@@ -439,7 +486,7 @@ class InferenceEngineTest {
   @Test
   void cachesAreTrimmedWhenTheHeapCrossesItsFraction() {
     long[] used = {10};
-    InferenceEngine.HeapProbe probe = new InferenceEngine.HeapProbe() {
+    HeapTrimmer.HeapProbe probe = new HeapTrimmer.HeapProbe() {
       @Override
       public long used() {
         return used[0];
@@ -484,6 +531,14 @@ class InferenceEngineTest {
     assertNotEquals(a.key(w, 5), b.key(w, 5));
     assertNotEquals(a.key(w, 5), a.key(w, 4));
     assertNotEquals(a.key(List.of("ab", "c"), 5), a.key(List.of("a", "bc"), 5), "turn boundaries count");
-    assertFalse(Arrays.equals(new float[] {0f}, new float[] {-0f}), "embedding keys compare bits");
+    float[] e = {0.25f, 0f, 1f};
+    assertEquals(new EmbeddingKey(e, 5), new EmbeddingKey(e.clone(), 5));
+    assertEquals(new EmbeddingKey(e, 5).hashCode(), new EmbeddingKey(e.clone(), 5).hashCode());
+    assertNotEquals(new EmbeddingKey(e, 5), new EmbeddingKey(new float[] {0.25f, -0f, 1f}, 5),
+        "embedding keys compare bits: 0 and -0 differ");
+    assertNotEquals(new EmbeddingKey(e, 5), new EmbeddingKey(e, 4));
+    EmbeddingKey before = new EmbeddingKey(e, 5);
+    e[2] = 2f;
+    assertNotEquals(new EmbeddingKey(e, 5), before, "the key copies the embedding");
   }
 }

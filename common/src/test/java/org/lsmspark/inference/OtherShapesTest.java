@@ -1,6 +1,10 @@
 package org.lsmspark.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.lsmspark.model.CnnConfig.Pooling.FLATTEN;
+import static org.lsmspark.model.CnnConfig.Pooling.GLOBAL_AVERAGE;
+import static org.lsmspark.model.WaveformConfig.Layout.ROLLING;
+import static org.lsmspark.model.WaveformConfig.Layout.STACKED;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,12 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.lsmspark.model.CnnConfig.Pooling;
 import org.lsmspark.model.LayerConfig;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelConfig;
 import org.lsmspark.model.ModelDirectory;
 import org.lsmspark.model.Tensor;
 import org.lsmspark.model.TestModels;
+import org.lsmspark.model.WaveformConfig.Layout;
 
 /**
  * Models of shapes other than the golden fixture's go through the same code: every count and
@@ -24,24 +30,39 @@ import org.lsmspark.model.TestModels;
  * MODEL_FORMAT.md's formulas (dense loops, double precision), independent of the optimized code.
  */
 class OtherShapesTest {
+  private static final Pooling AVERAGE = GLOBAL_AVERAGE;
   @TempDir Path tmp;
 
   static Stream<Arguments> shapes() {
     return Stream.of(
-        // window, dim, layers, multichannel, attention, filters, kernels, dense
-        Arguments.of(4, 8, new int[] {16}, false, false, new int[] {5}, new int[] {3}, new int[] {}),
-        Arguments.of(6, 12, new int[] {24, 10}, true, true, new int[] {6, 8}, new int[] {3, 3}, new int[] {10}),
-        Arguments.of(8, 5, new int[] {9, 7, 3, 11}, true, false, new int[] {4, 4, 6}, new int[] {1, 5, 3}, new int[] {7, 5, 4}),
-        Arguments.of(7, 16, new int[] {32, 8}, false, true, new int[] {3, 5}, new int[] {7, 1}, new int[] {12}),
-        Arguments.of(2, 3, new int[] {2}, true, true, new int[] {2, 2}, new int[] {3, 3}, new int[] {2}));
+        // window, dim, layers, multichannel, attention, filters, kernels, dense, layout, input channel, pooling
+        Arguments.of(4, 8, new int[] {16}, false, false, new int[] {5}, new int[] {3}, new int[] {}, ROLLING, false, AVERAGE),
+        Arguments.of(6, 12, new int[] {24, 10}, true, true, new int[] {6, 8}, new int[] {3, 3}, new int[] {10}, ROLLING, false, AVERAGE),
+        Arguments.of(8, 5, new int[] {9, 7, 3, 11}, true, false, new int[] {4, 4, 6}, new int[] {1, 5, 3}, new int[] {7, 5, 4},
+            ROLLING, false, AVERAGE),
+        Arguments.of(7, 16, new int[] {32, 8}, false, true, new int[] {3, 5}, new int[] {7, 1}, new int[] {12}, ROLLING, false, AVERAGE),
+        Arguments.of(2, 3, new int[] {2}, true, true, new int[] {2, 2}, new int[] {3, 3}, new int[] {2}, ROLLING, false, AVERAGE),
+        // format v2: stacked without the input channel
+        Arguments.of(6, 12, new int[] {24, 10}, true, true, new int[] {6, 8}, new int[] {3, 3}, new int[] {10}, STACKED, false, AVERAGE),
+        // the input channel with rolling (D 8 longer than W 5: cut like every channel)
+        Arguments.of(5, 8, new int[] {16, 6}, true, false, new int[] {4}, new int[] {3}, new int[] {6}, ROLLING, true, AVERAGE),
+        // flatten after three convs and two pools: H 9 → 4 → 2, Wd 11 → 5 → 2
+        Arguments.of(9, 6, new int[] {11, 7}, true, true, new int[] {3, 4, 5}, new int[] {3, 1, 3}, new int[] {8, 5},
+            STACKED, true, FLATTEN),
+        // flatten straight into the output layer
+        Arguments.of(6, 5, new int[] {9}, false, true, new int[] {4, 3}, new int[] {3, 3}, new int[] {}, ROLLING, false, FLATTEN),
+        // a single channel, stacked and flattened
+        Arguments.of(4, 7, new int[] {10}, false, false, new int[] {3}, new int[] {5}, new int[] {4}, STACKED, false, FLATTEN));
   }
 
   @ParameterizedTest
   @MethodSource("shapes")
   void predictsThroughTheSameCodeAsTheReference(int window, int dim, int[] layers, boolean multichannel,
-      boolean attention, int[] filters, int[] kernels, int[] dense) {
+      boolean attention, int[] filters, int[] kernels, int[] dense, Layout layout, boolean inputChannel,
+      Pooling pooling) {
     ModelBundle built = TestModels.builder().window(window).dim(dim).layers(layers).multichannel(multichannel)
-        .attention(attention).convs(filters, kernels).dense(dense).seed(window * 31L + dim).build();
+        .attention(attention).convs(filters, kernels).dense(dense).waveform(layout, inputChannel).pooling(pooling)
+        .seed(window * 31L + dim).build();
     ModelDirectory.write(built, tmp.resolve("m").toString());
     ModelBundle bundle = ModelDirectory.read(tmp.resolve("m").toString());
     LsmModel model = LsmModel.of(bundle);
@@ -76,10 +97,18 @@ class OtherShapesTest {
     ModelConfig c = b.config();
     int w = c.windowSize();
     List<LayerConfig> specs = c.reservoir().layers();
-    int channels = c.reservoir().multichannel() ? specs.size() : 1;
-    double[][][] wave = new double[w][w][channels];
+    boolean input = c.waveform().inputChannel();
+    boolean stacked = c.waveform().layout() == Layout.STACKED;
+    int channels = (input ? 1 : 0) + (c.reservoir().multichannel() ? specs.size() : 1);
+    // per turn, every channel's vector: the embedding first when it is a channel, then the layers
+    List<List<double[]>> perTurn = new ArrayList<>();
+    int longest = 0;
     for (int t = 0; t < w; t++) {
       double[] x = toDouble(model.tokenizer().encode(turns.get(t)));
+      List<double[]> chans = new ArrayList<>();
+      if (input) {
+        chans.add(x);
+      }
       List<double[]> outs = new ArrayList<>();
       for (int l = 0; l < specs.size(); l++) {
         Tensor k = b.tensor("reservoir/layer" + l + ".kernel.npy");
@@ -98,12 +127,22 @@ class OtherShapesTest {
         outs.add(h);
         x = h;
       }
-      List<double[]> chans = c.reservoir().multichannel() ? outs : List.of(outs.get(outs.size() - 1));
+      chans.addAll(c.reservoir().multichannel() ? outs : List.of(outs.get(outs.size() - 1)));
+      for (double[] h : chans) {
+        longest = Math.max(longest, h.length);
+      }
+      perTurn.add(chans);
+    }
+    // rolling: W wide, h[j − t] when 0 ≤ j − t < n; stacked: as wide as the longest channel, h[j] when j < n
+    int width = stacked ? longest : w;
+    double[][][] wave = new double[w][width][channels];
+    for (int t = 0; t < w; t++) {
       for (int ch = 0; ch < channels; ch++) {
-        double[] h = chans.get(ch);
-        for (int j = 0; j < w; j++) {
-          if (j - t >= 0 && j - t < h.length) {
-            wave[t][j][ch] = h[j - t];
+        double[] h = perTurn.get(t).get(ch);
+        for (int j = 0; j < width; j++) {
+          int src = stacked ? j : j - t;
+          if (src >= 0 && src < h.length) {
+            wave[t][j][ch] = h[src];
           }
         }
       }
@@ -144,11 +183,24 @@ class OtherShapesTest {
       }
     }
     int cOut = x[0][0].length;
-    double[] v = new double[cOut];
-    for (double[][] row : x) {
-      for (double[] px : row) {
-        for (int ch = 0; ch < cOut; ch++) {
-          v[ch] += px[ch] / (x.length * x[0].length);
+    double[] v;
+    if (c.cnn().pooling() == Pooling.FLATTEN) {
+      // the [H′, W′, filters] map in height-width-channel order: index (h·W′ + w)·filters + c
+      v = new double[x.length * x[0].length * cOut];
+      for (int r = 0; r < x.length; r++) {
+        for (int q = 0; q < x[0].length; q++) {
+          for (int ch = 0; ch < cOut; ch++) {
+            v[(r * x[0].length + q) * cOut + ch] = x[r][q][ch];
+          }
+        }
+      }
+    } else {
+      v = new double[cOut];
+      for (double[][] row : x) {
+        for (double[] px : row) {
+          for (int ch = 0; ch < cOut; ch++) {
+            v[ch] += px[ch] / (x.length * x[0].length);
+          }
         }
       }
     }

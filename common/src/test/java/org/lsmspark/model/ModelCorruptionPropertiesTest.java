@@ -201,7 +201,7 @@ class ModelCorruptionPropertiesTest {
             "%2e%2e/x", "nul\u0000.npy", "..", "tokenizer/../model.json", "hdfs://host/x.npy", " ", "missing.npy"};
         String name = odd[r.nextInt(odd.length)];
         ObjectNode model = (ObjectNode) JSON.readTree(read(dir, ModelJson.FILE));
-        ((ObjectNode) model.get("files")).put(name, ModelBundle.digestOf(new byte[0]));
+        ((ObjectNode) model.get("files")).put(name, Sha256.hex(new byte[0]));
         write(dir, ModelJson.FILE, JSON.writeValueAsBytes(model));
         return new Outcome(kind + " \"" + name + "\"", null, false);
       }
@@ -300,7 +300,7 @@ class ModelCorruptionPropertiesTest {
         what = "mask value " + x + " at " + at;
       }
       case VOCAB_NOT_A_STRING -> {
-        target = ModelBundle.VOCAB;
+        target = WeightFiles.VOCAB;
         String[] bad = {"42", "null", "true", "{\"a\": 1}", "[\"x\"]", "\"unterminated", "\"ok\" trailing",
             "\"a\" \"b\"", "\"a\",", "", "'single'", "\"\\uZZZZ\"", "\"tab\there\"", "\"x\"]"};
         List<String> lines = lines(read(dir, target));
@@ -311,7 +311,7 @@ class ModelCorruptionPropertiesTest {
         what = "line " + (at + 1) + " = " + line;
       }
       case VOCAB_DUPLICATE, TERMS_DUPLICATE -> {
-        target = kind == Kind.VOCAB_DUPLICATE ? ModelBundle.VOCAB : ModelBundle.TERMS;
+        target = kind == Kind.VOCAB_DUPLICATE ? WeightFiles.VOCAB : WeightFiles.TERMS;
         List<String> lines = lines(read(dir, target));
         int i = r.nextInt(lines.size());
         int j = r.nextInt(lines.size() - 1);
@@ -321,7 +321,7 @@ class ModelCorruptionPropertiesTest {
         what = "line " + (j + 1) + " = line " + (i + 1);
       }
       case VOCAB_BAD_UTF8, TERMS_BAD_UTF8 -> {
-        target = kind == Kind.VOCAB_BAD_UTF8 ? ModelBundle.VOCAB : ModelBundle.TERMS;
+        target = kind == Kind.VOCAB_BAD_UTF8 ? WeightFiles.VOCAB : WeightFiles.TERMS;
         byte[] b = read(dir, target);
         byte[][] bad = {{(byte) 0xff}, {(byte) 0xc3}, {(byte) 0xe2, (byte) 0x82}, {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
             {(byte) 0xc0, (byte) 0xaf}, {(byte) 0x80}};
@@ -336,7 +336,7 @@ class ModelCorruptionPropertiesTest {
         what = "invalid UTF-8 " + Arrays.toString(ins) + " at " + at;
       }
       case VOCAB_EMPTY, TERMS_EMPTY -> {
-        target = kind == Kind.VOCAB_EMPTY ? ModelBundle.VOCAB : ModelBundle.TERMS;
+        target = kind == Kind.VOCAB_EMPTY ? WeightFiles.VOCAB : WeightFiles.TERMS;
         content = new byte[0];
         what = "empty";
       }
@@ -352,7 +352,7 @@ class ModelCorruptionPropertiesTest {
   /** Lists {@code content}'s digest for {@code target} in model.json. */
   private static void reseal(Path dir, String target, byte[] content) throws IOException {
     ObjectNode model = (ObjectNode) JSON.readTree(read(dir, ModelJson.FILE));
-    ((ObjectNode) model.get("files")).put(target, ModelBundle.digestOf(content));
+    ((ObjectNode) model.get("files")).put(target, Sha256.hex(content));
     write(dir, ModelJson.FILE, JSON.writeValueAsBytes(model));
   }
 
@@ -479,7 +479,7 @@ class ModelCorruptionPropertiesTest {
         what = ins.length + " bytes at " + p;
       }
       default -> {
-        byte[] body = ModelBundle.Serializer.body(b);
+        byte[] body = BundleCodec.body(b);
         int p = r.nextInt(body.length);
         if (kind == BundleKind.SEALED_FLIP) {
           body[p] ^= (byte) (1 + r.nextInt(255));
@@ -494,7 +494,7 @@ class ModelCorruptionPropertiesTest {
           System.arraycopy(v, 0, body, p, Math.min(v.length, body.length - p));
           what = "huge varint " + Arrays.toString(v) + " at body " + p;
         }
-        b = ModelBundle.Serializer.frame(body);
+        b = BundleCodec.frame(body);
       }
     }
     try {
@@ -519,7 +519,7 @@ class ModelCorruptionPropertiesTest {
     try (Input in = new Input(new java.io.ByteArrayInputStream(bytes), 64)) {
       ModelBundle streamed = new com.esotericsoftware.kryo.Kryo() {{
           setRegistrationRequired(true);
-          register(ModelBundle.class, new ModelBundle.Serializer());
+          register(ModelBundle.class, new BundleCodec());
         }}.readObject(in, ModelBundle.class);
       assertEquals(b.fingerprint(), streamed.fingerprint());
       assertEquals(b.tensors(), streamed.tensors());

@@ -21,11 +21,11 @@ class ModelDirectoryTest {
 
   @Test
   void readsTheGoldenModel() {
-    ModelBundle b = Golden.bundle();
+    ModelBundle b = Golden.V1.bundle();
     assertEquals("golden-public-7", b.modelId());
     assertEquals(236, b.terms().size());
     assertEquals(958, b.vocabulary().size());
-    assertArrayEquals(new int[] {958, 32}, b.tensor(ModelBundle.VOCAB_EMBEDDINGS).shape());
+    assertArrayEquals(new int[] {958, 32}, b.tensor(WeightFiles.VOCAB_EMBEDDINGS).shape());
     assertEquals(3, b.config().channels());
   }
 
@@ -46,17 +46,17 @@ class ModelDirectoryTest {
 
   @Test
   void rewritingTheGoldenModelKeepsItsContent() {
-    ModelDirectory.write(Golden.bundle(), tmp.resolve("g").toString());
+    ModelDirectory.write(Golden.V1.bundle(), tmp.resolve("g").toString());
     ModelBundle back = ModelDirectory.read(tmp.resolve("g").toString());
-    assertEquals(Golden.bundle().tensors(), back.tensors());
-    assertEquals(Golden.bundle().terms(), back.terms());
-    assertEquals(Golden.bundle().vocabulary(), back.vocabulary());
+    assertEquals(Golden.V1.bundle().tensors(), back.tensors());
+    assertEquals(Golden.V1.bundle().terms(), back.terms());
+    assertEquals(Golden.V1.bundle().vocabulary(), back.vocabulary());
   }
 
   @Test
   void refusesToWriteIntoANonEmptyDirectory() throws IOException {
     Files.writeString(tmp.resolve("x"), "x");
-    var e = assertThrows(IllegalArgumentException.class, () -> ModelDirectory.write(Golden.bundle(), tmp.toString()));
+    var e = assertThrows(IllegalArgumentException.class, () -> ModelDirectory.write(Golden.V1.bundle(), tmp.toString()));
     assertTrue(e.getMessage().contains("not empty"), e.getMessage());
   }
 
@@ -145,10 +145,10 @@ class ModelDirectoryTest {
   void unknownVersionIsRefused() throws IOException {
     Path dir = copyGolden();
     Path json = dir.resolve("model.json");
-    Files.writeString(json, Files.readString(json).replace("\"format_version\": 1", "\"format_version\": 2"));
+    Files.writeString(json, Files.readString(json).replace("\"format_version\": 1", "\"format_version\": 3"));
     ModelFormatException e = refused(dir);
     assertEquals(json.toString(), e.file());
-    assertTrue(e.getMessage().contains("format_version 2 is not supported"), e.getMessage());
+    assertTrue(e.getMessage().contains("format_version 3 is not supported"), e.getMessage());
   }
 
   @Test
@@ -176,7 +176,7 @@ class ModelDirectoryTest {
 
   @Test
   void kryoRoundTripIsExact() {
-    for (ModelBundle b : new ModelBundle[] {Golden.bundle(), TestModels.builder().attention(false).build()}) {
+    for (ModelBundle b : new ModelBundle[] {Golden.V1.bundle(), TestModels.builder().attention(false).build()}) {
       byte[] bytes = b.toBytes();
       ModelBundle back = ModelBundle.fromBytes(bytes);
       assertEquals(b.fingerprint(), back.fingerprint());
@@ -190,14 +190,14 @@ class ModelDirectoryTest {
 
   @Test
   void kryoBytesAreCompact() {
-    ModelBundle b = Golden.bundle();
+    ModelBundle b = Golden.V1.bundle();
     long raw = b.tensors().values().stream().mapToLong(t -> 4L * t.size()).sum();
     assertTrue(b.toBytes().length < raw + 64 * 1024, "bundle " + b.toBytes().length + " bytes for " + raw + " bytes of floats");
   }
 
   @Test
   void corruptBundleBytesAreRefused() {
-    byte[] bytes = Golden.bundle().toBytes();
+    byte[] bytes = Golden.V1.bundle().toBytes();
     assertThrows(ModelFormatException.class, () -> ModelBundle.fromBytes(Arrays.copyOf(bytes, bytes.length / 2)));
     bytes[0] ^= 1;
     assertThrows(ModelFormatException.class, () -> ModelBundle.fromBytes(bytes));
@@ -218,13 +218,13 @@ class ModelDirectoryTest {
   /** Replaces a file and updates its digest in model.json, so only the content is wrong. */
   private static void rewrite(Path dir, String name, byte[] bytes) throws IOException {
     Path json = dir.resolve("model.json");
-    String old = ModelBundle.digestOf(Files.readAllBytes(dir.resolve(name)));
+    String old = Sha256.hex(Files.readAllBytes(dir.resolve(name)));
     Files.write(dir.resolve(name), bytes);
-    Files.writeString(json, Files.readString(json).replace(old, ModelBundle.digestOf(bytes)));
+    Files.writeString(json, Files.readString(json).replace(old, Sha256.hex(bytes)));
   }
 
   private Path copyGolden() throws IOException {
-    Path src = Golden.modelDir();
+    Path src = Golden.V1.modelDir();
     Path dst = tmp.resolve("model");
     try (Stream<Path> files = Files.walk(src)) {
       for (Path p : (Iterable<Path>) files::iterator) {

@@ -24,6 +24,8 @@ public final class TestModels {
   private int[] filters = {6, 8};
   private int[] kernels = {3, 3};
   private int[] dense = {10};
+  private WaveformConfig waveform = WaveformConfig.V1;
+  private CnnConfig.Pooling pooling = CnnConfig.Pooling.GLOBAL_AVERAGE;
   private double unknownThreshold = 0.1;
 
   public static TestModels builder() {
@@ -42,6 +44,11 @@ public final class TestModels {
   public TestModels convs(int[] f, int[] k) { filters = f; kernels = k; return this; }
   public TestModels dense(int... v) { dense = v; return this; }
   public TestModels unknownThreshold(double v) { unknownThreshold = v; return this; }
+  public TestModels waveform(WaveformConfig.Layout layout, boolean inputChannel) {
+    waveform = new WaveformConfig(layout, inputChannel);
+    return this;
+  }
+  public TestModels pooling(CnnConfig.Pooling v) { pooling = v; return this; }
 
   public ModelConfig config() {
     List<LayerConfig> ls = new ArrayList<>();
@@ -50,8 +57,8 @@ public final class TestModels {
     }
     return new ModelConfig(modelId, window, dim,
         new TokenizerConfig(terms, 1, 2, "english", true, TokenizerConfig.TOKEN_PATTERN, unknownThreshold),
-        new ReservoirConfig(0.3, multichannel, ls),
-        new CnnConfig(attention, box(filters), box(kernels), box(dense)));
+        new ReservoirConfig(0.3, multichannel, ls), waveform,
+        new CnnConfig(attention, box(filters), box(kernels), box(dense), pooling));
   }
 
   /** The vocabulary turn {@code i}: three of the terms. */
@@ -72,9 +79,9 @@ public final class TestModels {
     for (int i = 0; i < vocab; i++) {
       vocabList.add(turn(i, terms));
     }
-    t.put(ModelBundle.IDF, uniform(rng, 1, 3, terms));
-    t.put(ModelBundle.COMPONENTS, normal(rng, 1.0 / Math.sqrt(terms), dim, terms));
-    t.put(ModelBundle.VOCAB_EMBEDDINGS, normal(rng, 0.3, vocab, dim));
+    t.put(WeightFiles.IDF, uniform(rng, 1, 3, terms));
+    t.put(WeightFiles.COMPONENTS, normal(rng, 1.0 / Math.sqrt(terms), dim, terms));
+    t.put(WeightFiles.VOCAB_EMBEDDINGS, normal(rng, 0.3, vocab, dim));
     config.weightShapes().forEach((name, shape) -> {
       Tensor value;
       if (name.endsWith(".mask")) {

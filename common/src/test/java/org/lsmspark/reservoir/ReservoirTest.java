@@ -6,39 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 import org.lsmspark.model.Golden;
 import org.lsmspark.model.ModelBundle;
-import org.lsmspark.model.Tensor;
 
 class ReservoirTest {
-  private final ModelBundle bundle = Golden.bundle();
-
-  @Test
-  void goldenWindowEmbeddingsGiveGoldenWaveforms() {
-    Tensor embeddings = Golden.npy("debug/window_embeddings.npy");
-    Tensor expected = Golden.npy("debug/waveforms.npy");
-    int n = embeddings.dim(0);
-    int w = embeddings.dim(1);
-    int d = embeddings.dim(2);
-    Reservoir reservoir = Reservoir.of(bundle);
-    Waveform waveform = Waveform.of(w, reservoir.layerCount(), bundle.config().reservoir().multichannel());
-    assertEquals(expected.dim(3), waveform.channels());
-    double[] wave = new double[waveform.size()];
-    double worst = 0;
-    for (int i = 0; i < n; i++) {
-      double[][][] turns = new double[w][][];
-      for (int t = 0; t < w; t++) {
-        float[] e = new float[d];
-        for (int k = 0; k < d; k++) {
-          e[k] = embeddings.get((i * w + t) * d + k);
-        }
-        turns[t] = reservoir.run(e);
-      }
-      waveform.render(turns, wave, 0);
-      for (int k = 0; k < wave.length; k++) {
-        worst = Math.max(worst, Math.abs(wave[k] - expected.get(i * wave.length + k)));
-      }
-    }
-    assertEquals(0, worst, 1e-5, "largest waveform difference");
-  }
+  private final ModelBundle bundle = Golden.V1.bundle();
 
   @Test
   void sineActivationFollowsTheFormula() {
@@ -52,25 +22,25 @@ class ReservoirTest {
   }
 
   @Test
+  void aTurnKeepsItsEmbeddingAndEveryLayerOutput() {
+    Reservoir reservoir = Reservoir.of(bundle);
+    float[] e = new float[32];
+    e[3] = 0.5f;
+    e[7] = -0.25f;
+    TurnState turn = reservoir.turn(e);
+    e[3] = 9f; // the turn holds its own copy
+    double[][] outputs = reservoir.run(turn.embedding());
+    assertEquals(0.5f, turn.embedding()[3]);
+    assertEquals(reservoir.layerCount(), turn.layerCount());
+    for (int l = 0; l < outputs.length; l++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(outputs[l], turn.layerOutput(l));
+    }
+  }
+
+  @Test
   void rejectsAnEmbeddingOfTheWrongSize() {
     Reservoir reservoir = Reservoir.of(bundle);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> reservoir.run(new float[3]));
     assertEquals("embedding has 3 values, expected 32", e.getMessage());
-  }
-
-  @Test
-  void singleChannelWaveformKeepsTheLastLayerShiftedRight() {
-    Waveform waveform = Waveform.of(3, 2, false);
-    double[][][] turns = {
-      {{9, 9}, {1, 2}}, {{9, 9}, {3, 4}}, {{9, 9}, {5, 6}},
-    };
-    double[] wave = new double[waveform.size()];
-    waveform.render(turns, wave, 0);
-    double[] expected = {
-      1, 2, 0,
-      0, 3, 4,
-      0, 0, 5,
-    };
-    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, wave);
   }
 }

@@ -19,7 +19,7 @@ final class TinyModels {
     var layer = new org.lsmspark.model.LayerConfig(1, frequency, 1.0, 0.1);
     var c = base.config();
     var config = new org.lsmspark.model.ModelConfig(c.modelId(), c.windowSize(), 1, c.tokenizer(),
-        new org.lsmspark.model.ReservoirConfig(0.3, false, java.util.List.of(layer)), c.cnn());
+        new org.lsmspark.model.ReservoirConfig(0.3, false, java.util.List.of(layer)), c.waveform(), c.cnn());
     return Reservoir.of(ModelBundle.of(config, base.terms(), base.vocabulary(), tensors));
   }
 }

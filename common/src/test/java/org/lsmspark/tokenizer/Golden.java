@@ -48,7 +48,7 @@ final class Golden {
   }
 
   static Tensor npy(String resource) {
-    return org.lsmspark.model.Golden.npy(resource);
+    return org.lsmspark.model.Golden.V1.npy(resource);
   }
 
   static TokenizerConfig config(JsonNode t) {

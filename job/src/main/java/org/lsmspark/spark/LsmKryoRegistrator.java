@@ -2,6 +2,7 @@ package org.lsmspark.spark;
 
 import com.esotericsoftware.kryo.Kryo;
 import org.apache.spark.serializer.KryoRegistrator;
+import org.lsmspark.model.BundleCodec;
 import org.lsmspark.model.ModelBundle;
 
 /**
@@ -19,7 +20,7 @@ public final class LsmKryoRegistrator implements KryoRegistrator {
 
   @Override
   public void registerClasses(Kryo kryo) {
-    kryo.register(ModelBundle.class, new ModelBundle.Serializer());
+    kryo.register(ModelBundle.class, new BundleCodec());
     for (String name : SPARK_CLASSES) {
       try {
         kryo.register(Class.forName(name, false, Thread.currentThread().getContextClassLoader()));

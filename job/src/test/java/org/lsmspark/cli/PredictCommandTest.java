@@ -16,11 +16,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PredictCommandTest {
   static final Path GOLDEN = Path.of(System.getProperty("golden.dir"));
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;
+
+  /** The format-v2 fixture (stacked, input channel, flatten) beside golden-v1. */
+  static final Path GOLDEN_V2 = GOLDEN.resolveSibling("golden-v2");
 
   @Test
   void goldenWindowsPassTheIndependentChecker() throws Exception {
@@ -29,12 +34,27 @@ class PredictCommandTest {
         "--input", GOLDEN.resolve("windows.jsonl").toString(), "--output", out.toString(),
         "--emit-embedding", "--batch-size", "7");
     assertEquals(0, code);
-    assertPassesTheChecker(out);
+    assertPassesTheChecker(GOLDEN, out);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1, false", "7, false", "1, true", "256, true"})
+  void goldenV2WindowsPassTheIndependentChecker(int batchSize, boolean legacy) throws Exception {
+    Path out = tmp.resolve("predictions-v2.jsonl");
+    String[] args = {"predict", "--model", GOLDEN_V2.resolve("model").toString(),
+        "--input", GOLDEN_V2.resolve("windows.jsonl").toString(), "--output", out.toString(),
+        "--emit-embedding", "--batch-size", Integer.toString(batchSize)};
+    assertEquals(0, Main.run(legacy ? concat(args, "--legacy-mode") : args));
+    assertPassesTheChecker(GOLDEN_V2, out);
   }
 
   private static void assertPassesTheChecker(Path out) throws Exception {
-    Process p = new ProcessBuilder("python3", GOLDEN.resolve("check_predictions.py").toString(),
-        GOLDEN.resolve("expected.jsonl").toString(), out.toString()).redirectErrorStream(true).start();
+    assertPassesTheChecker(GOLDEN, out);
+  }
+
+  private static void assertPassesTheChecker(Path golden, Path out) throws Exception {
+    Process p = new ProcessBuilder("python3", golden.resolve("check_predictions.py").toString(),
+        golden.resolve("expected.jsonl").toString(), out.toString()).redirectErrorStream(true).start();
     String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), report);

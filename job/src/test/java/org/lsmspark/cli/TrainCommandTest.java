@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelDirectory;
 import org.lsmspark.model.Tensor;
+import org.lsmspark.model.WeightFiles;
 
 class TrainCommandTest {
   static final Path GOLDEN = Path.of(System.getProperty("golden.dir"));
@@ -42,9 +43,9 @@ class TrainCommandTest {
     ModelBundle want = ModelDirectory.read(GOLDEN.resolve("model").toString());
     assertEquals(want.terms(), got.terms());
     assertEquals(want.vocabulary(), got.vocabulary());
-    assertClose(ModelBundle.IDF, want, got, 1e-6);
-    assertClose(ModelBundle.VOCAB_EMBEDDINGS, want, got, 1e-4);
-    assertClose(ModelBundle.COMPONENTS, want, got, 1e-4);
+    assertClose(WeightFiles.IDF, want, got, 1e-6);
+    assertClose(WeightFiles.VOCAB_EMBEDDINGS, want, got, 1e-4);
+    assertClose(WeightFiles.COMPONENTS, want, got, 1e-4);
     assertEquals(want.config().tokenizer(), got.config().tokenizer());
     assertEquals(want.config().reservoir(), got.config().reservoir(), "default reservoir = the original's");
     assertEquals(want.config().cnn(), got.config().cnn(), "default CNN = the original's");

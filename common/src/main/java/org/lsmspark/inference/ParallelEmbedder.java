@@ -1,0 +1,107 @@
+package org.lsmspark.inference;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Embeds the windows of a chunk in parallel: the calling thread and up to {@code threads - 1}
+ * pooled daemon threads take windows one at a time. Each window's embedding depends only on the
+ * window, so the result does not depend on the thread count. The first failure stops the others
+ * and is thrown, so that the caller can fall back to scoring windows one at a time.
+ */
+final class ParallelEmbedder implements AutoCloseable {
+  private final int threads;
+  private final ExecutorService pool; // null with one thread
+
+  ParallelEmbedder(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    this.threads = threads;
+    this.pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1, daemonThreads()) : null;
+  }
+
+  int threads() {
+    return threads;
+  }
+
+  /** {@code embed} of every window, in order. */
+  float[][] embedAll(List<List<String>> chunk, Function<List<String>, float[]> embed) {
+    int n = chunk.size();
+    float[][] out = new float[n][];
+    int workers = pool == null ? 1 : Math.min(threads, n);
+    if (workers <= 1) {
+      for (int i = 0; i < n; i++) {
+        out[i] = embed.apply(chunk.get(i));
+      }
+      return out;
+    }
+    AtomicInteger next = new AtomicInteger();
+    AtomicBoolean failed = new AtomicBoolean();
+    Runnable work = () -> {
+      for (int i = next.getAndIncrement(); i < n && !failed.get(); i = next.getAndIncrement()) {
+        try {
+          out[i] = embed.apply(chunk.get(i));
+        } catch (RuntimeException | Error e) {
+          failed.set(true);
+          throw e;
+        }
+      }
+    };
+    List<Future<?>> futures = new ArrayList<>(workers - 1);
+    for (int w = 1; w < workers; w++) {
+      futures.add(pool.submit(work));
+    }
+    RuntimeException first = null;
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      first = e;
+    }
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof Error err) {
+          throw err;
+        }
+        if (first == null) {
+          first = c instanceof RuntimeException re ? re : new IllegalStateException(c);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while embedding a batch", e);
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+    return out;
+  }
+
+  /** Stops the pooled threads. */
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "lsm-engine-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,97 @@
+package org.lsmspark.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Every shape, value and list the format constrains; a problem names the file. */
+final class BundleValidator {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private BundleValidator() {}
+
+  static void validate(ModelConfig config, List<String> terms, List<String> vocabulary,
+      Map<String, Tensor> tensors, Map<String, String> digests) {
+    checkTerms(terms);
+    checkVocabulary(vocabulary);
+    checkShapes(config, terms.size(), vocabulary.size(), tensors);
+    checkValues(tensors);
+    for (String file : List.of(WeightFiles.TERMS, WeightFiles.VOCAB)) {
+      if (!digests.containsKey(file)) {
+        throw new ModelFormatException(file, "has no digest");
+      }
+    }
+    for (String file : tensors.keySet()) {
+      if (!digests.containsKey(file)) {
+        throw new ModelFormatException(file, "has no digest");
+      }
+    }
+  }
+
+  private static void checkTerms(List<String> terms) {
+    if (terms.isEmpty()) {
+      throw new ModelFormatException(WeightFiles.TERMS, "holds no terms");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < terms.size(); i++) {
+      if (terms.get(i).isEmpty()) {
+        throw new ModelFormatException(WeightFiles.TERMS, "line " + (i + 1) + " is an empty term");
+      }
+      if (!seen.add(terms.get(i))) {
+        throw new ModelFormatException(WeightFiles.TERMS, "term \"" + terms.get(i) + "\" repeats on line " + (i + 1));
+      }
+    }
+  }
+
+  private static void checkVocabulary(List<String> vocabulary) {
+    if (vocabulary.isEmpty()) {
+      throw new ModelFormatException(WeightFiles.VOCAB, "holds no vocabulary turns");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < vocabulary.size(); i++) {
+      if (!seen.add(vocabulary.get(i))) {
+        throw new ModelFormatException(WeightFiles.VOCAB, "turn " + JSON.valueToTree(vocabulary.get(i))
+            + " repeats on line " + (i + 1));
+      }
+    }
+  }
+
+  private static void checkShapes(ModelConfig config, int f, int v, Map<String, Tensor> tensors) {
+    int d = config.embeddingDim();
+    Map<String, int[]> expected = new LinkedHashMap<>();
+    expected.put(WeightFiles.IDF, new int[] {f});
+    expected.put(WeightFiles.COMPONENTS, new int[] {d, f});
+    expected.put(WeightFiles.VOCAB_EMBEDDINGS, new int[] {v, d});
+    config.weightShapes().forEach((name, shape) -> expected.put(name + WeightFiles.NPY, shape));
+    for (Map.Entry<String, int[]> e : expected.entrySet()) {
+      Tensor t = tensors.get(e.getKey());
+      if (t == null) {
+        throw new ModelFormatException(e.getKey(), "is missing");
+      }
+      if (!t.hasShape(e.getValue())) {
+        throw new ModelFormatException(e.getKey(), "shape " + t.shapeString() + ", expected "
+            + Arrays.toString(e.getValue()) + " by model.json");
+      }
+    }
+  }
+
+  private static void checkValues(Map<String, Tensor> tensors) {
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      Tensor t = e.getValue();
+      boolean mask = e.getKey().endsWith(".mask" + WeightFiles.NPY);
+      for (int i = 0; i < t.size(); i++) {
+        float x = t.get(i);
+        if (!Float.isFinite(x)) {
+          throw new ModelFormatException(e.getKey(), "value " + x + " at flat index " + i + " is not finite");
+        }
+        if (mask && x != 0f && x != 1f) {
+          throw new ModelFormatException(e.getKey(), "mask value " + x + " at flat index " + i + " is not 0 or 1");
+        }
+      }
+    }
+  }
+}
