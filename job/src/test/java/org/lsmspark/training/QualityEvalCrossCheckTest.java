@@ -41,12 +41,12 @@ class QualityEvalCrossCheckTest {
     assumeTrue(pythonWithNumpy(), "python3 with numpy is not installed");
     Map<String, List<JsonNode>> byId = sample();
     List<String> ids = new ArrayList<>(byId.keySet()); // sorted, as quality_eval.py sorts them
-    List<List<String>> train = texts(byId, ids.subList(0, 80));
+    List<List<String>> train = texts(byId, ids.subList(0, 40));
     List<String> heldIds = ids.subList(80, 100);
     List<List<String>> held = texts(byId, heldIds);
 
     int window = 6;
-    TrainingOptions o = TrainingOptions.builder().windowSize(window).embeddingDim(32).minDf(2)
+    TrainingOptions o = TrainingOptions.builder().windowSize(window).embeddingDim(16).maxFeatures(2000).minDf(2)
         .reservoirUnits(List.of(24)).convFilters(List.of(4)).convKernels(List.of(3)).denseUnits(List.of(16))
         .epochs(0).seed(3).build(); // the protocol, not the model, is under test: the initial CNN will do
     Path model = tmp.resolve("model");
@@ -85,7 +85,8 @@ class QualityEvalCrossCheckTest {
       g.get("pool").forEach(t -> pool.add(t.asText()));
       pools.add(pool);
     }
-    Evaluator.Report r = Evaluator.evaluate(LsmModel.of(ModelDirectory.read(model.toString())), held, 0, 42,
+    LsmModel lsm = LsmModel.of(ModelDirectory.read(model.toString()));
+    Evaluator.Report r = Evaluator.evaluate(lsm, held, 0, 42,
         (distinct, g) -> {
           assertEquals(golds, g, "the same windows in the same order");
           return CandidatePools.of(g, pools);
@@ -94,11 +95,43 @@ class QualityEvalCrossCheckTest {
     assertEquals(py.get("windows").asInt(), r.windows());
     assertTrue(r.windows() > 200, "enough windows that one disagreement shows: " + r.windows());
     // quality_eval.py rounds to 4 decimals; one window is 1/n > 0.003
-    assertEquals(py.get("R@1/100 model").asDouble(), h.model().recallAt1(), 5.01e-5, "model " + py);
+    // quality_eval.py encodes unseen turns in float64, the model in float32: a gold turn whose
+    // embedding equals a distractor's up to rounding (the same known terms) may go either way
+    double ties = modelNearTies(lsm, held, window, golds, pools) / (double) r.windows();
+    assertEquals(py.get("R@1/100 model").asDouble(), h.model().recallAt1(), ties + 5.01e-5, "model " + py);
     assertEquals(py.get("R@1/100 bm25").asDouble(), h.bm25().recallAt1(), 5.01e-5, "bm25 " + py);
     assertEquals(py.get("R@1/100 tfidf_last").asDouble(), h.nearestToLast().recallAt1(), 5.01e-5, "last turn " + py);
     assertTrue(h.bm25().recallAt1() > 0 && h.model().recallAt1() > 0 && h.nearestToLast().recallAt1() > 0,
         "every compared figure counts some hits: " + py);
+  }
+
+  /** Windows whose gold scores within 1e-6 of its best distractor under the model. */
+  private static int modelNearTies(LsmModel lsm, List<List<String>> held, int window, List<String> golds,
+      List<List<String>> pools) {
+    List<Integer> all = new ArrayList<>();
+    for (int d = 0; d < held.size(); d++) {
+      all.add(d);
+    }
+    List<Windows.Ref> refs = Windows.of(held, all);
+    int ties = 0;
+    for (int w = 0; w < refs.size(); w++) {
+      double[] p = CandidateTexts.unit(lsm.embedWindow(Windows.context(held, refs.get(w), window)));
+      double gold = dot(CandidateTexts.unit(lsm.tokenizer().encode(golds.get(w))), p);
+      double best = Double.NEGATIVE_INFINITY;
+      for (String t : pools.get(w)) {
+        best = Math.max(best, dot(CandidateTexts.unit(lsm.tokenizer().encode(t)), p));
+      }
+      ties += Math.abs(gold - best) < 1e-6 ? 1 : 0;
+    }
+    return ties;
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
   }
 
   private static boolean pythonWithNumpy() {
