@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.lsmspark.inference.LsmModel;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.Tensor;
+import org.lsmspark.model.WeightFiles;
 import org.lsmspark.model.TestModels;
 
 class EvaluatorTest {
@@ -39,8 +40,8 @@ class EvaluatorTest {
     components[w0] = vocab[5 * dim];
     components[f + w0] = vocab[5 * dim + 1];
     Map<String, Tensor> tensors = new TreeMap<>(random.tensors());
-    tensors.put(ModelBundle.VOCAB_EMBEDDINGS, Tensor.of(vocab, V, dim));
-    tensors.put(ModelBundle.COMPONENTS, Tensor.of(components, dim, f));
+    tensors.put(WeightFiles.VOCAB_EMBEDDINGS, Tensor.of(vocab, V, dim));
+    tensors.put(WeightFiles.COMPONENTS, Tensor.of(components, dim, f));
     return LsmModel.of(ModelBundle.of(random.config(), random.terms(), random.vocabulary(), tensors));
   }
 
