@@ -59,6 +59,13 @@ final class TextAnalyzer {
 
   /** Lowercased maximal runs of word characters at least two code points long, stop words removed. */
   static List<String> tokens(String text) {
+    List<String> words = words(text);
+    words.removeIf(STOP_WORDS::contains);
+    return words;
+  }
+
+  /** {@code re.findall(r"(?u)\b\w\w+\b", text.lower())}: the words of {@code text}, stop words kept. */
+  static List<String> words(String text) {
     String s = text.toLowerCase(Locale.ROOT);
     List<String> tokens = new ArrayList<>();
     int i = 0;
@@ -80,10 +87,7 @@ final class TextAnalyzer {
         codePoints++;
       }
       if (codePoints >= 2) {
-        String token = s.substring(start, i);
-        if (!STOP_WORDS.contains(token)) {
-          tokens.add(token);
-        }
+        tokens.add(s.substring(start, i));
       }
     }
     return tokens;

@@ -19,6 +19,9 @@ public final class Tokenizer {
   /** The predicted text when the best similarity does not exceed {@code unknown_threshold}. */
   public static final String UNKNOWN = "[UNKNOWN]";
 
+  /** Orders strings by Unicode code point, as Python sorts str (String.compareTo orders UTF-16 units). */
+  public static final java.util.Comparator<String> CODE_POINT_ORDER = TextAnalyzer.CODE_POINT_ORDER;
+
   /** One vocabulary turn ranked by cosine similarity. */
   public record Candidate(String text, int index, float score) {}
 
@@ -169,31 +172,57 @@ public final class Tokenizer {
       System.arraycopy(vocabValues, row * dim, dest, offset, dim);
       return;
     }
-    int[] counted = termCounts(text);
-    if (counted.length == 0) {
+    SparseVector x = tfidf(text);
+    if (x.size() == 0) {
       Arrays.fill(dest, offset, offset + dim, 0f);
       return;
     }
-    // counted holds (term, count) pairs; TF-IDF in double, then L2 normalised before projecting
-    int pairs = counted.length / 2;
-    double[] w = new double[pairs];
-    double sumSq = 0;
-    for (int p = 0; p < pairs; p++) {
-      w[p] = counted[2 * p + 1] * (double) idfValues[counted[2 * p]];
-      sumSq += w[p] * w[p];
-    }
-    double norm = Math.sqrt(sumSq);
     double[] acc = new double[dim];
-    for (int p = 0; p < pairs; p++) {
-      double x = w[p] / norm;
-      int base = counted[2 * p] * dim;
+    for (int p = 0; p < x.size(); p++) {
+      double w = x.value(p);
+      int base = x.index(p) * dim;
       for (int d = 0; d < dim; d++) {
-        acc[d] += x * componentsByTerm[base + d];
+        acc[d] += w * componentsByTerm[base + d];
       }
     }
     for (int d = 0; d < dim; d++) {
       dest[offset + d] = (float) acc[d];
     }
+  }
+
+  /**
+   * The L2-normalised TF-IDF vector of {@code text} over {@link #terms()}, before the projection
+   * (empty when no term occurs): what {@link #encode} projects, for sparse retrieval baselines.
+   */
+  public SparseVector tfidf(String text) {
+    Objects.requireNonNull(text, "text must not be null");
+    int[] counted = termCounts(text);
+    if (counted.length == 0) {
+      return SparseVector.EMPTY;
+    }
+    // counted holds (term, count) pairs; TF-IDF in double, then L2 normalised
+    int pairs = counted.length / 2;
+    int[] idx = new int[pairs];
+    double[] w = new double[pairs];
+    double sumSq = 0;
+    for (int p = 0; p < pairs; p++) {
+      idx[p] = counted[2 * p];
+      w[p] = counted[2 * p + 1] * (double) idfValues[counted[2 * p]];
+      sumSq += w[p] * w[p];
+    }
+    double norm = Math.sqrt(sumSq);
+    for (int p = 0; p < pairs; p++) {
+      w[p] /= norm;
+    }
+    return new SparseVector(idx, w);
+  }
+
+  /**
+   * The lowercased words of {@code text} as the analyzer finds them ({@code (?u)\b\w\w+\b}), in
+   * order, stop words kept: the tokens of lexical baselines such as BM25.
+   */
+  public static List<String> words(String text) {
+    return TextAnalyzer.words(Objects.requireNonNull(text, "text must not be null"));
   }
 
   /** (term index, count) pairs of the known n-grams of {@code text}, by ascending term index. */

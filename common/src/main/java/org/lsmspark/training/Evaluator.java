@@ -20,6 +20,9 @@ import org.lsmspark.tokenizer.Tokenizer;
  * most frequent gold turn of the evaluated windows (an oracle constant, ties by index), and the
  * last context turn (its own embedding, which ranks itself and its duplicates first).
  * Confidence is the best similarity, as in decoding.
+ *
+ * <p>The same windows and predictions are also scored with the 1-of-100 protocol
+ * ({@link OneOfHundred}) when the corpus has at least 100 distinct turns.
  */
 public final class Evaluator {
   /** Windows ranked together: one preselection product over the vocabulary per batch. */
@@ -27,8 +30,9 @@ public final class Evaluator {
 
   public record Metrics(double hitAt1, double hitAt5, double hitAt10, double mrr, double meanConfidence) {}
 
+  /** @param oneOfHundred the 1-of-100 results, null when the corpus has fewer than 100 distinct turns */
   public record Report(int windows, double goldInVocabulary, Metrics model, Metrics random,
-      Metrics mostFrequent, Metrics nearestToLast) {}
+      Metrics mostFrequent, Metrics nearestToLast, OneOfHundred.Report oneOfHundred) {}
 
   private Evaluator() {}
 
@@ -38,6 +42,13 @@ public final class Evaluator {
    */
   public static Report evaluate(LsmModel model, List<List<String>> dialogues, int maxWindows, long seed,
       IntConsumer progress) {
+    return evaluate(model, dialogues, maxWindows, seed,
+        (distinct, golds) -> CandidatePools.draw(distinct, golds, seed), progress);
+  }
+
+  /** As above, with the 1-of-100 pools from {@code pools} (tests feed pools drawn elsewhere). */
+  static Report evaluate(LsmModel model, List<List<String>> dialogues, int maxWindows, long seed,
+      CandidatePools.Source pools, IntConsumer progress) {
     Objects.requireNonNull(model, "model");
     if (maxWindows < 0) {
       throw new IllegalArgumentException("--max-windows must be 0 (all) or more, got " + maxWindows);
@@ -111,6 +122,15 @@ public final class Evaluator {
       }
     }
     float[] frequentQuery = java.util.Arrays.copyOfRange(vocab, frequent * dim, (frequent + 1) * dim);
+    OneOfHundred oneOfHundred = null;
+    List<String> distinct = CandidatePools.distinctTexts(dialogues);
+    if (distinct.size() >= CandidatePools.SIZE) {
+      List<String> golds = new ArrayList<>(n);
+      for (Windows.Ref ref : refs) {
+        golds.add(Windows.target(dialogues, ref));
+      }
+      oneOfHundred = new OneOfHundred(tok, pools.pools(distinct, golds), frequentQuery, seed);
+    }
 
     Accumulator mAcc = new Accumulator();
     Accumulator rAcc = new Accumulator();
@@ -126,6 +146,9 @@ public final class Evaluator {
         List<String> context = Windows.context(dialogues, ref, window);
         int r = rng.nextInt(v);
         q[k] = model.embedWindow(context);
+        if (oneOfHundred != null) {
+          oneOfHundred.add(from + k, context, q[k]);
+        }
         q[m + k] = java.util.Arrays.copyOfRange(vocab, r * dim, (r + 1) * dim);
         q[2 * m + k] = frequentQuery;
         q[3 * m + k] = tok.encode(context.get(window - 1));
@@ -145,7 +168,8 @@ public final class Evaluator {
         progress.accept(from + m);
       }
     }
-    return new Report(n, inVocab / (double) n, mAcc.metrics(), rAcc.metrics(), fAcc.metrics(), lAcc.metrics());
+    return new Report(n, inVocab / (double) n, mAcc.metrics(), rAcc.metrics(), fAcc.metrics(), lAcc.metrics(),
+        oneOfHundred == null ? null : oneOfHundred.report());
   }
 
   private static final class Accumulator {

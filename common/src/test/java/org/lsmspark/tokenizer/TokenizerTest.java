@@ -33,6 +33,50 @@ class TokenizerTest {
   }
 
   @Test
+  void tfidfIsTheUnitVectorEncodeProjects() {
+    List<String> unigrams = tokenizer.terms().stream().filter(t -> !t.contains(" ")).limit(3).toList();
+    String text = String.join(" ", unigrams) + ", " + unigrams.get(0);
+    SparseVector x = tokenizer.tfidf(text);
+    assertTrue(x.size() >= 3, "the text has three known terms: " + x);
+    int first = tokenizer.terms().indexOf(unigrams.get(0));
+    int second = tokenizer.terms().indexOf(unigrams.get(1));
+    float[] idf = tokenizer.idf().toArray();
+    assertEquals(2.0 * idf[first] / (double) idf[second], value(x, first) / value(x, second), 1e-9, "counts times idf");
+    assertEquals(1.0, x.dot(x), 1e-12);
+    float[] comps = tokenizer.components().toArray();
+    int f = tokenizer.featureCount();
+    float[] want = new float[tokenizer.embeddingDim()];
+    for (int d = 0; d < want.length; d++) {
+      double acc = 0;
+      for (int p = 0; p < x.size(); p++) {
+        assertTrue(x.index(p) >= 0 && x.index(p) < f);
+        acc += x.value(p) * comps[d * f + x.index(p)];
+      }
+      want[d] = (float) acc;
+    }
+    String outside = text + " zzzz";
+    assertTrue(tokenizer.indexOf(outside) < 0);
+    assertArrayEquals(want, tokenizer.encode(outside), 1e-6f);
+    assertEquals(0, tokenizer.tfidf("the a of !").size(), "stop words and punctuation only: no terms");
+    assertEquals(0.0, x.dot(tokenizer.tfidf("zzzz qqqq")));
+  }
+
+  private static double value(SparseVector x, int term) {
+    for (int p = 0; p < x.size(); p++) {
+      if (x.index(p) == term) {
+        return x.value(p);
+      }
+    }
+    return 0;
+  }
+
+  @Test
+  void wordsKeepStopWordsAndDropOneLetterRuns() {
+    assertEquals(List.of("the", "cat", "on", "mat_2", "café"), Tokenizer.words("The CAT's on a MAT_2, café!"));
+    assertEquals(List.of(), Tokenizer.words("a b c"));
+  }
+
+  @Test
   void shapes() {
     assertEquals(32, tokenizer.embeddingDim());
     assertEquals(236, tokenizer.featureCount());

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.lsmspark.inference.LsmModel;
 import org.lsmspark.model.ModelDirectory;
 import org.lsmspark.training.Evaluator;
+import org.lsmspark.training.OneOfHundred;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -27,7 +28,10 @@ import picocli.CommandLine.Option;
       "mean reciprocal rank and mean confidence of the model and of three baselines on the same windows:",
       "a random vocabulary turn, the most frequent gold turn, and the vocabulary turn nearest to the last",
       "context turn. The gold turn is the actual next turn when it is in the vocabulary, else the",
-      "vocabulary turn nearest to its embedding."
+      "vocabulary turn nearest to its embedding.",
+      "Then the 1-of-100 protocol: each gold turn among 99 distractors drawn with the seed from the corpus's",
+      "distinct turns, ranked by the model and by random, most frequent, nearest to last, TF-IDF context",
+      "and BM25 baselines (recall@1, recall@10, MRR; ties count against the gold)."
     })
 final class EvaluateCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
@@ -42,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--max-windows", defaultValue = "0", paramLabel = "N", description = "Evaluate a seeded sample of N windows; 0 for all (default: all).")
   int maxWindows;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the window sample and the random baseline (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of the window sample, the 1-of-100 distractors and the random baselines (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--threads", defaultValue = "1", description = "ND4J threads for the ranking products (default: ${DEFAULT-VALUE}; more stalls on a shared machine).")
@@ -98,7 +102,25 @@ final class EvaluateCommand implements Callable<Integer> {
     row(b, "random", r.random());
     row(b, "most frequent", r.mostFrequent());
     row(b, "nearest to last", r.nearestToLast());
+    OneOfHundred.Report h = r.oneOfHundred();
+    if (h == null) {
+      b.append(String.format("%n1-of-100: skipped, the corpus has fewer than 100 distinct turns%n"));
+      return b.toString();
+    }
+    b.append(String.format("%n1-of-%d response selection: the gold turn among %d distractors drawn from the corpus%n",
+        h.candidates(), h.candidates() - 1));
+    b.append(String.format("%-16s %9s %9s %8s%n", "", "recall@1", "recall@10", "MRR"));
+    row(b, "model", h.model());
+    row(b, "random", h.random());
+    row(b, "most frequent", h.mostFrequent());
+    row(b, "nearest to last", h.nearestToLast());
+    row(b, "tf-idf context", h.tfidfContext());
+    row(b, "bm25", h.bm25());
     return b.toString();
+  }
+
+  private static void row(StringBuilder b, String name, OneOfHundred.Metrics m) {
+    b.append(String.format("%-16s %9.4f %9.4f %8.4f%n", name, m.recallAt1(), m.recallAt10(), m.mrr()));
   }
 
   private static void row(StringBuilder b, String name, Evaluator.Metrics m) {
@@ -115,7 +137,25 @@ final class EvaluateCommand implements Callable<Integer> {
     metrics(baselines.putObject("random"), r.random());
     metrics(baselines.putObject("most_frequent"), r.mostFrequent());
     metrics(baselines.putObject("nearest_to_last"), r.nearestToLast());
+    OneOfHundred.Report h = r.oneOfHundred();
+    if (h != null) {
+      ObjectNode one = root.putObject("one_of_100");
+      one.put("candidates", h.candidates());
+      metrics(one.putObject("model"), h.model());
+      ObjectNode base = one.putObject("baselines");
+      metrics(base.putObject("random"), h.random());
+      metrics(base.putObject("most_frequent"), h.mostFrequent());
+      metrics(base.putObject("nearest_to_last"), h.nearestToLast());
+      metrics(base.putObject("tfidf_context"), h.tfidfContext());
+      metrics(base.putObject("bm25"), h.bm25());
+    }
     return root;
+  }
+
+  private static void metrics(ObjectNode o, OneOfHundred.Metrics m) {
+    o.put("recall@1", m.recallAt1());
+    o.put("recall@10", m.recallAt10());
+    o.put("mrr", m.mrr());
   }
 
   private static void metrics(ObjectNode o, Evaluator.Metrics m) {
