@@ -16,6 +16,6 @@ final class CnnNetworks {
     if (PointwiseCnn.supports(config.cnn())) {
       return new PointwiseCnn(config, init, fit.learningRate(), 0.0, fit.dropout());
     }
-    return new SameDiffCnn(config, init, fit.learningRate(), fit.dropout());
+    return new SameDiffCnn(config, init, fit.learningRate(), CONV_DROPOUT, LAST_CONV_DROPOUT, fit.dropout());
   }
 }

@@ -60,7 +60,12 @@ final class SameDiffCnn implements CnnNetwork {
     }
   }
 
-  SameDiffCnn(ModelConfig config, Map<String, Tensor> init, double learningRate, double denseDropout) {
+  /**
+   * @param convDropout rate after every conv block but the last
+   * @param lastConvDropout rate after the last conv block
+   */
+  SameDiffCnn(ModelConfig config, Map<String, Tensor> init, double learningRate, double convDropout,
+      double lastConvDropout, double denseDropout) {
     this.height = config.waveHeight();
     this.width = config.waveWidth();
     this.channels = config.channels();
@@ -77,8 +82,8 @@ final class SameDiffCnn implements CnnNetwork {
         params.put(name, new Param(t.shape(), v, adam.register(v.length)));
       }
     });
-    this.training = new Graph(true, config.cnn(), denseDropout);
-    this.inference = new Graph(false, config.cnn(), denseDropout);
+    this.training = new Graph(true, config.cnn(), convDropout, lastConvDropout, denseDropout);
+    this.inference = new Graph(false, config.cnn(), 0, 0, 0);
   }
 
   /** One of the two graphs; {@code training} decides batch statistics and dropout. */
@@ -87,7 +92,7 @@ final class SameDiffCnn implements CnnNetwork {
     final boolean training;
     final Map<String, INDArray> arrays = new HashMap<>();
 
-    Graph(boolean training, CnnConfig cnn, double denseDropout) {
+    Graph(boolean training, CnnConfig cnn, double convDropout, double lastConvDropout, double denseDropout) {
       this.training = training;
       SDVariable x = sd.placeHolder("wave", DataType.FLOAT, -1, height, width, channels);
       if (cnn.useAttention()) {
@@ -108,7 +113,7 @@ final class SameDiffCnn implements CnnNetwork {
           h /= 2;
           w /= 2;
         }
-        x = dropout(x, "drop_conv" + j, j + 1 < n ? CnnNetworks.CONV_DROPOUT : CnnNetworks.LAST_CONV_DROPOUT, h, w, f);
+        x = dropout(x, "drop_conv" + j, j + 1 < n ? convDropout : lastConvDropout, h, w, f);
       }
       x = cnn.pooling() == CnnConfig.Pooling.FLATTEN ? x.reshape(-1, (long) h * w * f) : x.mean(1, 2);
       for (int j = 0; j < cnn.denseUnits().size(); j++) {
