@@ -8,8 +8,9 @@ import org.lsmspark.model.Tensor;
 
 /**
  * Trains a network epoch by epoch on shuffled batches and keeps the best epoch's weights: the
- * highest validation recall@1 of 1-of-100 ranking when there are validation windows, else the
- * lowest training loss. Stops after {@code patience} epochs without improvement.
+ * highest validation recall@1 of 1-of-100 ranking, else (fewer than 100 distinct turns) the lowest
+ * validation loss, else (no validation windows) the lowest training loss. Stops after
+ * {@code patience} epochs without improvement.
  */
 final class EpochLoop {
   /** How a run went: the kept weights (null when no epoch ran), every epoch, the kept epoch (1-based). */
@@ -82,7 +83,7 @@ final class EpochLoop {
       Validation.Score val = validation.score(net);
       double secs = seconds(t0);
       double trainLoss = sum / seen;
-      double score = validation.isEmpty() ? -trainLoss : val.recall();
+      double score = !Double.isNaN(val.recall()) ? val.recall() : !Double.isNaN(val.loss()) ? -val.loss() : -trainLoss;
       boolean improved = score > bestScore;
       if (improved) {
         bestScore = score;

@@ -147,7 +147,7 @@ public final class Trainer {
     TrainingData data = new TrainingData(config, tokenizer, Reservoir.of(initial));
     TrainingData.WindowSet train = data.windows(dialogues, trainRefs);
     TrainingData.WindowSet validation = data.windows(dialogues, valRefs);
-    ValidationRanking ranking = new ValidationRanking(data, validation, tokenizer.vocabularySize(), rng);
+    ValidationRanking ranking = new ValidationRanking(data, validation, tokenizer, fit.seed());
     listener.event(String.format("turn states: %d distinct turns through the reservoir in %.1f s; waveform %d×%d×%d",
         data.turnCount(), seconds(t1), config.waveHeight(), config.waveWidth(), config.channels()));
 

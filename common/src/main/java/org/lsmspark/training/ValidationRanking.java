@@ -1,57 +1,53 @@
 package org.lsmspark.training;
 
-import java.util.Random;
+import java.util.ArrayList;
+import java.util.List;
+import org.lsmspark.tokenizer.Tokenizer;
 
 /**
- * Recall@1 of 1-of-100 ranking on validation windows, to pick the best epoch by what the model is
- * for: each window's true next turn among itself and 99 other distinct turns of the corpus drawn
- * once from the seed, ranked by cosine with the prediction; ties count against the true turn.
+ * Recall@1 of the 1-of-100 protocol on validation windows, to pick the best epoch by what the
+ * model is for: the same pools and rank rule as {@code lsm evaluate} ({@link CandidatePools},
+ * {@link OneOfHundred#rank}), drawn once from the training corpus's distinct turns.
  */
 final class ValidationRanking {
-  static final int CANDIDATES = 100;
-
   private final TrainingData data;
-  /** [windows, 100]: the true turn first, then the distractors. */
+  /** [windows, 100] turn ids, the gold first. */
   private final int[] candidates;
 
-  ValidationRanking(TrainingData data, TrainingData.WindowSet set, int vocabularySize, Random rng) {
+  ValidationRanking(TrainingData data, TrainingData.WindowSet set, Tokenizer tokenizer, long seed) {
     this.data = data;
     int n = set.size();
-    candidates = new int[n * CANDIDATES];
-    if (vocabularySize < CANDIDATES) {
-      throw new IllegalArgumentException("1-of-100 ranking needs at least 100 distinct turns, the corpus has "
-          + vocabularySize);
+    if (n == 0 || tokenizer.vocabularySize() < CandidatePools.SIZE) {
+      candidates = new int[0];
+      return;
     }
+    candidates = new int[n * CandidatePools.SIZE];
+    List<String> golds = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      int gold = set.targets()[i];
-      int o = i * CANDIDATES;
-      candidates[o] = gold;
-      int filled = 1;
-      while (filled < CANDIDATES) {
-        int c = rng.nextInt(vocabularySize);
-        boolean fresh = c != gold;
-        for (int k = 1; k < filled && fresh; k++) {
-          fresh = candidates[o + k] != c;
-        }
-        if (fresh) {
-          candidates[o + filled++] = c;
-        }
+      golds.add(tokenizer.vocabulary().get(set.targets()[i]));
+    }
+    // the tokenizer's vocabulary is the corpus's distinct turns
+    List<String> distinct = new ArrayList<>(tokenizer.vocabulary());
+    distinct.sort(Tokenizer.CODE_POINT_ORDER);
+    CandidatePools pools = CandidatePools.draw(distinct, golds, seed);
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < CandidatePools.SIZE; k++) {
+        candidates[i * CandidatePools.SIZE + k] = tokenizer.indexOf(pools.text(i, k));
       }
     }
   }
 
-  /** The fraction of windows whose true next turn scores strictly above all 99 others. */
+  /** The fraction of windows whose true next turn scores above all 99 others; NaN without windows or 100 turns. */
   double recallAt1(float[] predictions) {
     int dim = data.dim();
-    int n = candidates.length / CANDIDATES;
+    int n = candidates.length / CandidatePools.SIZE;
+    double[] scores = new double[CandidatePools.SIZE];
     int hits = 0;
     for (int i = 0; i < n; i++) {
-      double gold = cosine(predictions, i * dim, data.embedding(candidates[i * CANDIDATES]), dim);
-      boolean best = true;
-      for (int k = 1; k < CANDIDATES && best; k++) {
-        best = cosine(predictions, i * dim, data.embedding(candidates[i * CANDIDATES + k]), dim) < gold;
+      for (int k = 0; k < scores.length; k++) {
+        scores[k] = cosine(predictions, i * dim, data.embedding(candidates[i * CandidatePools.SIZE + k]), dim);
       }
-      hits += best ? 1 : 0;
+      hits += OneOfHundred.rank(scores) == 1 ? 1 : 0;
     }
     return n == 0 ? Double.NaN : (double) hits / n;
   }
