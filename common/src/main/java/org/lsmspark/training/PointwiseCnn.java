@@ -16,11 +16,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * mix, then global average or flatten, then dense layers. Every step is a matrix product, so
  * the backward pass is written out by hand over ND4J's GEMM — one native call per product
  * instead of SameDiff's graph (about 50 ms a step). Batch norm normalises with the batch's
- * statistics while training and keeps moving ones (momentum {@value #BN_MOMENTUM}), as Keras.
+ * statistics while training and keeps moving ones (momentum {@value #BN_MOMENTUM}: Keras's 0.99 needs
+ * hundreds of steps to forget its start, and short runs were validated with stale statistics).
  * Not thread-safe.
  */
 final class PointwiseCnn implements CnnNetwork {
-  static final double BN_MOMENTUM = 0.99;
+  static final double BN_MOMENTUM = 0.9;
   static final double BN_EPSILON = 1e-3;
 
   private final int positions;
