@@ -2,6 +2,7 @@ package org.lsmspark.spark;
 
 import static org.apache.spark.sql.functions.col;
 
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -162,8 +163,9 @@ public final class LsmScorer extends Transformer {
     Dataset<Row> sorted = turns
         .repartition(partitions, col(Corpus.CONVERSATION))
         .sortWithinPartitions(Corpus.CONVERSATION, Corpus.TURN_INDEX);
-    PartitionScorer scorer = new PartitionScorer(bytes, bundle.fingerprint(), bundle.modelId(),
-        bundle.config().windowSize(), settings, metrics);
+    // each pass has an id of its own: executors keep their engines' baselines per pass
+    PartitionScorer scorer = new PartitionScorer(UUID.randomUUID().toString(), bytes, bundle.fingerprint(),
+        bundle.modelId(), bundle.config().windowSize(), settings, metrics);
     JavaRDD<Row> scored = sorted.javaRDD().mapPartitions(scorer);
     this.lastMetrics = metrics;
     return spark.createDataFrame(scored, ScoreSchema.SCORED);

@@ -189,6 +189,39 @@ class ScoreJobTest {
     assertTrue(e.getMessage().contains("column 'text'") && e.getMessage().contains("found double"), e.getMessage());
   }
 
+  /** Engine figures of a run: those of the engine's counters over the run, whatever ran before in the JVM. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> engineCounters(ScoreJob.Result r) {
+    Map<String, Object> engines = new TreeMap<>((Map<String, Object>) r.summary().get("engines"));
+    Map<String, Map<String, Object>> caches = new TreeMap<>((Map<String, Map<String, Object>>) engines.remove("caches"));
+    caches.replaceAll((name, c) -> {
+      Map<String, Object> counters = new TreeMap<>(c);
+      counters.keySet().removeAll(List.of("entries", "estimated_bytes")); // the cache's state, not the run's
+      return counters;
+    });
+    engines.remove("load_millis");
+    engines.put("caches", caches);
+    return engines;
+  }
+
+  static ScoreJob.Request statsRun(String input, String output, int cacheSize) {
+    return new ScoreJob.Request(MODEL, input, tmp.resolve(output).toString(), Corpus.Columns.defaults(),
+        new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 8, 5, cacheSize, 64L << 20, false),
+        LocalDate.of(2026, 11, 28), 2, false);
+  }
+
+  @Test
+  void aRunsEngineStatisticsAreThatRunsOnlyWhenAnotherRanBeforeInTheJvm() {
+    String a = Corpora.golden(spark, GOLDEN, tmp.resolve("stats-a"), 6, 14, 1);
+    String b = Corpora.golden(spark, GOLDEN, tmp.resolve("stats-b"), 6, 14, 2);
+    // a cache size of its own gives a run an executor engine of its own; the corpora share no window
+    ScoreJob.Result fresh = ScoreJob.run(spark, statsRun(b, "fresh-b", 997));
+    ScoreJob.run(spark, statsRun(a, "first-a", 998));
+    ScoreJob.Result second = ScoreJob.run(spark, statsRun(b, "second-b", 998));
+    assertEquals(24L, ((Number) engineCounters(fresh).get("windows")).longValue());
+    assertEquals(engineCounters(fresh), engineCounters(second));
+  }
+
   @Test
   void schemaErrorsNameTheColumn() throws Exception {
     String bad = tmp.resolve("bad").toString();
