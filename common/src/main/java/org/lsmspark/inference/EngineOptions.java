@@ -18,7 +18,7 @@ public final class EngineOptions {
   public static final int DEFAULT_TOP_K = 5;
   public static final double DEFAULT_HEAP_TRIM_FRACTION = 0.85;
   public static final int MAX_BATCH_SIZE_LIMIT = 1 << 16;
-  public static final int MAX_TOP_K = 10_000;
+  public static final int MAX_TOP_K = 1_000;
   public static final int MAX_THREADS = 1024;
 
   private final String modelLocation;

@@ -42,7 +42,7 @@ class EngineOptionsTest {
     refused(b -> b.cacheMemoryBytes(-5), "cacheMemoryBytes must be between 0 and");
     refused(b -> b.maxBatchSize(0), "maxBatchSize must be between 1 and 65536 windows, got 0");
     refused(b -> b.maxBatchSize(1 << 20), "maxBatchSize must be between 1 and 65536");
-    refused(b -> b.topK(0), "topK must be between 1 and 10000, got 0");
+    refused(b -> b.topK(0), "topK must be between 1 and 1000, got 0");
     refused(b -> b.heapTrimFraction(0), "heapTrimFraction must be above 0 and at most 1, got 0.0");
     refused(b -> b.heapTrimFraction(1.5), "heapTrimFraction");
     refused(b -> b.heapTrimFraction(Double.NaN), "heapTrimFraction");
