@@ -3,10 +3,10 @@ package org.lsmspark.cli;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.lsmspark.spark.Corpus;
+import org.lsmspark.spark.RunManifest;
 import org.lsmspark.spark.ScoreJob;
 import org.lsmspark.spark.ScoreSettings;
 import org.lsmspark.spark.SparkSessions;
@@ -84,7 +84,7 @@ final class ScoreCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.create("lsm score", master);
     ScoreJob.Result r = ScoreJob.run(spark, request);
     print(r);
-    return r.counts().get("errors") > 0 ? 1 : 0;
+    return r.counts().errors() > 0 ? 1 : 0;
   }
 
   ScoreJob.Request request() {
@@ -118,23 +118,17 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   static void print(ScoreJob.Result r) {
-    Map<String, Long> c = r.counts();
-    Map<String, Object> s = r.summary();
-    System.err.printf("lsm score: run %s, model %s%n", r.runId(), s.get("model_id"));
+    RunManifest.Counts c = r.counts();
+    RunManifest s = r.summary();
+    System.err.printf("lsm score: run %s, model %s%n", r.runId(), s.modelId());
     System.err.printf("lsm score: %d conversations, %d turns read, %d windows scored (%d errors), %d turns without"
-            + " enough context, %d rows written%n", c.get("conversations"), c.get("turns_read"),
-        c.get("windows_scored"), c.get("errors"), c.get("skipped_short_context"), c.get("rows_written"));
-    System.err.printf("lsm score: %.1f windows/s; model loads per executor %s%n", (Double) s.get("windows_per_second"),
-        s.get("model_loads_per_executor"));
-    Object engines = s.get("engines");
-    if (engines instanceof Map<?, ?> e && e.get("caches") instanceof Map<?, ?> caches) {
-      caches.forEach((name, v) -> {
-        Map<?, ?> m = (Map<?, ?>) v;
-        System.err.printf("lsm score: %s cache: %s requests, hit rate %.1f%%%n", name, m.get("requests"),
-            100 * ((Number) m.get("hit_rate")).doubleValue());
-      });
-    }
-    System.err.printf("lsm score: predictions in %s (run_date=%s), manifest %s%n", s.get("output"), s.get("run_date"),
+            + " enough context, %d rows written%n", c.conversations(), c.turnsRead(), c.windowsScored(), c.errors(),
+        c.skippedShortContext(), c.rowsWritten());
+    System.err.printf("lsm score: %.1f windows/s; model loads per executor %s%n", s.windowsPerSecond(),
+        new java.util.TreeMap<>(s.modelLoadsPerExecutor()));
+    s.engines().caches().forEach((name, cache) -> System.err.printf("lsm score: %s cache: %d requests, hit rate %.1f%%%n",
+        name, cache.requests(), 100 * cache.hitRate()));
+    System.err.printf("lsm score: predictions in %s (run_date=%s), manifest %s%n", s.output(), s.runDate(),
         r.manifest());
   }
 }

@@ -1,7 +1,6 @@
 package org.lsmspark.spark;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.util.AccumulatorV2;
@@ -84,25 +83,24 @@ public final class EngineStatsAccumulator extends AccumulatorV2<EngineStatsAccum
   }
 
   /** Per cache: requests, hits, hit rate, evictions, entries and estimated bytes summed over executors. */
-  public Map<String, Object> summed() {
+  public RunManifest.Engines summed() {
+    Map<String, Snapshot> snapshots = value();
     TreeMap<String, Long> sum = new TreeMap<>();
-    value().values().forEach(s -> s.values().forEach((k, v) -> sum.merge(k, v, Long::sum)));
-    Map<String, Object> out = new LinkedHashMap<>();
-    Map<String, Map<String, Object>> caches = new TreeMap<>();
-    sum.forEach((k, v) -> {
-      int dot = k.indexOf('.');
-      if (dot < 0) {
-        out.put(k, v);
-      } else {
-        caches.computeIfAbsent(k.substring(0, dot), x -> new LinkedHashMap<>()).put(k.substring(dot + 1), v);
+    snapshots.values().forEach(s -> s.values().forEach((k, v) -> sum.merge(k, v, Long::sum)));
+    Map<String, RunManifest.Cache> caches = new TreeMap<>();
+    for (String key : sum.keySet()) {
+      int dot = key.indexOf('.');
+      if (dot > 0) {
+        String name = key.substring(0, dot);
+        caches.computeIfAbsent(name, n -> {
+          long requests = sum.getOrDefault(n + ".requests", 0L);
+          long hits = sum.getOrDefault(n + ".hits", 0L);
+          return new RunManifest.Cache(sum.getOrDefault(n + ".entries", 0L), sum.getOrDefault(n + ".estimated_bytes", 0L),
+              sum.getOrDefault(n + ".evictions", 0L), hits, requests, requests == 0 ? 0.0 : hits / (double) requests);
+        });
       }
-    });
-    caches.values().forEach(c -> {
-      long requests = (Long) c.getOrDefault("requests", 0L);
-      c.put("hit_rate", requests == 0 ? 0.0 : ((Long) c.get("hits")) / (double) requests);
-    });
-    out.put("caches", caches);
-    out.put("executors", value().size());
-    return out;
+    }
+    return new RunManifest.Engines(sum.getOrDefault("heap_trims", 0L), sum.getOrDefault("load_millis", 0L),
+        sum.getOrDefault("model_windows", 0L), sum.getOrDefault("windows", 0L), caches, snapshots.size());
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.lsmspark.inference.CacheStats;
 import org.lsmspark.inference.EngineStats;
@@ -51,16 +50,15 @@ class EngineStatsAccumulatorTest {
     EngineStatsAccumulator other = new EngineStatsAccumulator();
     other.add(EngineStatsAccumulator.Snapshot.of("1", 5, stats(0.5, 14, 14, 2, 12, 120), ZERO));
     acc.merge(other);
-    Map<String, Object> sum = acc.summed();
-    assertEquals(2, sum.get("executors"));
-    assertEquals(20L, sum.get("windows"));
-    assertEquals(750L, sum.get("load_millis"));
-    @SuppressWarnings("unchecked")
-    Map<String, Object> prediction = ((Map<String, Map<String, Object>>) sum.get("caches")).get("prediction");
-    assertEquals(20L, prediction.get("requests"));
-    assertEquals(5L, prediction.get("hits"));
-    assertEquals(0.25, (Double) prediction.get("hit_rate"), 1e-12);
-    assertEquals(15L, prediction.get("entries"));
+    RunManifest.Engines sum = acc.summed();
+    assertEquals(2, sum.executors());
+    assertEquals(20L, sum.windows());
+    assertEquals(750L, sum.loadMillis());
+    RunManifest.Cache prediction = sum.caches().get("prediction");
+    assertEquals(20L, prediction.requests());
+    assertEquals(5L, prediction.hits());
+    assertEquals(0.25, prediction.hitRate(), 1e-12);
+    assertEquals(15L, prediction.entries());
     assertTrue(acc.copy().value().equals(acc.value()));
     acc.reset();
     assertTrue(acc.isZero());

@@ -106,16 +106,16 @@ class ScoreJobTest {
   }
 
   @Test
-  void everyWindowIsScoredExactlyAsTheCoreScoresIt() {
+  void everyWindowIsScoredExactlyAsTheCoreScoresIt() throws Exception {
     String out = tmp.resolve("out-a").toString();
     ScoreJob.Result result = ScoreJob.run(spark, request(tmp.resolve("turns").toString(), out, 3, 64, WindowMode.ALL));
     long expectedWindows = conversations.stream().mapToLong(c -> Math.max(0, c.size() - 10)).sum();
-    assertEquals(expectedWindows, result.counts().get("windows_scored"));
-    assertEquals(expectedWindows, result.counts().get("rows_written"));
+    assertEquals(expectedWindows, result.counts().windowsScored());
+    assertEquals(expectedWindows, result.counts().rowsWritten());
     long turns = conversations.stream().mapToLong(List::size).sum();
-    assertEquals(turns, result.counts().get("turns_read"));
-    assertEquals(turns, result.counts().get("windows_scored") + result.counts().get("skipped_short_context"));
-    assertEquals(0L, result.counts().get("errors"));
+    assertEquals(turns, result.counts().turnsRead());
+    assertEquals(turns, result.counts().windowsScored() + result.counts().skippedShortContext());
+    assertEquals(0L, result.counts().errors());
 
     LsmModel lsm = LsmModel.of(ModelDirectory.read(MODEL));
     Map<String, String> actual = read(out);
@@ -131,7 +131,8 @@ class ScoreJobTest {
             "conv-" + c + "/" + t);
       }
     }
-    assertTrue(Files.exists(Path.of(result.manifest().replace("file:", ""))));
+    Path manifest = Path.of(result.manifest().replace("file:", ""));
+    assertEquals(result.summary(), RunManifest.fromJson(Files.readString(manifest), manifest.toString()));
   }
 
   @Test
@@ -189,19 +190,13 @@ class ScoreJobTest {
     assertTrue(e.getMessage().contains("column 'text'") && e.getMessage().contains("found double"), e.getMessage());
   }
 
-  /** Engine figures of a run: those of the engine's counters over the run, whatever ran before in the JVM. */
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> engineCounters(ScoreJob.Result r) {
-    Map<String, Object> engines = new TreeMap<>((Map<String, Object>) r.summary().get("engines"));
-    Map<String, Map<String, Object>> caches = new TreeMap<>((Map<String, Map<String, Object>>) engines.remove("caches"));
-    caches.replaceAll((name, c) -> {
-      Map<String, Object> counters = new TreeMap<>(c);
-      counters.keySet().removeAll(List.of("entries", "estimated_bytes")); // the cache's state, not the run's
-      return counters;
-    });
-    engines.remove("load_millis");
-    engines.put("caches", caches);
-    return engines;
+  /** The engines' counters of a run; entries and bytes are the caches' state, the load is the first run's. */
+  static RunManifest.Engines engineCounters(ScoreJob.Result r) {
+    RunManifest.Engines e = r.summary().engines();
+    Map<String, RunManifest.Cache> caches = new TreeMap<>();
+    e.caches().forEach((name, c) -> caches.put(name, new RunManifest.Cache(0, 0, c.evictions(), c.hits(),
+        c.requests(), c.hitRate())));
+    return new RunManifest.Engines(e.heapTrims(), 0, e.modelWindows(), e.windows(), caches, e.executors());
   }
 
   static ScoreJob.Request statsRun(String input, String output, int cacheSize) {
@@ -218,7 +213,8 @@ class ScoreJobTest {
     ScoreJob.Result fresh = ScoreJob.run(spark, statsRun(b, "fresh-b", 997));
     ScoreJob.run(spark, statsRun(a, "first-a", 998));
     ScoreJob.Result second = ScoreJob.run(spark, statsRun(b, "second-b", 998));
-    assertEquals(24L, ((Number) engineCounters(fresh).get("windows")).longValue());
+    assertEquals(24L, fresh.summary().engines().windows());
+    assertEquals(0L, second.summary().engines().loadMillis(), "the engine had loaded in the run before");
     assertEquals(engineCounters(fresh), engineCounters(second));
   }
 
