@@ -22,10 +22,16 @@ public final class Corpus {
   public static final String TURN_INDEX = "turn_index";
   public static final String TEXT = "text";
 
+  /** The input's default column names, the SGD corpus's. */
+  public static final String DEFAULT_CONVERSATION_COL = "dialogue_id";
+  public static final String DEFAULT_TURN_INDEX_COL = "turn_index";
+  public static final String DEFAULT_TEXT_COL = "text";
+  public static final String DEFAULT_TURNS_COL = "turns";
+
   /** Column names of the input; the defaults are the SGD corpus's. */
   public record Columns(String conversation, String turnIndex, String text, String turns) {
     public static Columns defaults() {
-      return new Columns("dialogue_id", "turn_index", "text", "turns");
+      return new Columns(DEFAULT_CONVERSATION_COL, DEFAULT_TURN_INDEX_COL, DEFAULT_TEXT_COL, DEFAULT_TURNS_COL);
     }
   }
 
