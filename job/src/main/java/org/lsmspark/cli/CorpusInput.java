@@ -34,11 +34,15 @@ final class CorpusInput {
     List<List<String>> dialogues = jsonStrings(input);
     String how = "JSON strings, one conversation";
     if (dialogues == null) {
+      // a running session is the caller's (a notebook, a test, an embedding application): use it, leave it running
+      boolean ours = !running(SparkSession.getActiveSession()) && !running(SparkSession.getDefaultSession());
       SparkSession spark = SparkSessions.create(app, "local[*]");
       try {
         dialogues = Corpus.dialogues(Corpus.turns(spark, input, Corpus.Columns.defaults()));
       } finally {
-        spark.stop();
+        if (ours) {
+          spark.stop();
+        }
       }
       how = "Spark";
     }
@@ -49,6 +53,10 @@ final class CorpusInput {
       throw new Main.UserException("input " + input + " holds no turns");
     }
     return dialogues;
+  }
+
+  private static boolean running(scala.Option<SparkSession> session) {
+    return session.isDefined() && !session.get().sparkContext().isStopped();
   }
 
   /** The file's lines as one conversation when it is a local file of JSON strings, else null. */

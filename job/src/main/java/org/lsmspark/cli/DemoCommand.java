@@ -8,7 +8,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -91,8 +90,7 @@ final class DemoCommand implements Callable<Integer> {
 
   /** A few predictions next to the turns that really came, to see what the model does. */
   private static void examples(SparkSession spark, ScoreJob.Result result) {
-    Map<String, Object> s = result.summary();
-    List<Row> rows = spark.read().parquet((String) s.get("output"))
+    List<Row> rows = spark.read().parquet(result.summary().output())
         .where("run_id = '" + result.runId() + "' and status = 'ok' and turn_index >= 4")
         .orderBy("conversation_id", "turn_index").limit(3).collectAsList();
     for (Row r : rows) {

@@ -22,6 +22,7 @@ import org.lsmspark.inference.Prediction;
 import org.lsmspark.inference.WindowResult;
 import org.lsmspark.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lsm predict}: next-turn predictions for windows given as JSON lines. */
@@ -38,20 +39,15 @@ import picocli.CommandLine.Option;
 final class PredictCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--model", required = true, description = "Model directory (any Hadoop file system path).")
-  String model;
+  @Mixin ModelOption model;
+
+  @Mixin EngineOptionsMixin engineArgs;
 
   @Option(names = "--input", required = true, description = "Windows, JSON lines (.gz allowed).")
   Path input;
 
   @Option(names = "--output", required = true, description = "Predictions, JSON lines; written atomically.")
   Path output;
-
-  @Option(names = "--top-k", defaultValue = "5", description = "Candidates per prediction (default: ${DEFAULT-VALUE}).")
-  int topK;
-
-  @Option(names = "--batch-size", defaultValue = "256", description = "Windows per model call (default: ${DEFAULT-VALUE}).")
-  int batchSize;
 
   @Option(names = "--emit-embedding", description = "Also write each predicted embedding.")
   boolean emitEmbedding;
@@ -60,41 +56,29 @@ final class PredictCommand implements Callable<Integer> {
       description = "Read the model on the first prediction (default); --no-lazy-load reads it up front.")
   boolean lazyLoad;
 
-  @Option(names = "--cache-size", defaultValue = "10000",
-      description = "Most entries per cache; 0 disables caching (default: ${DEFAULT-VALUE}).")
-  int cacheSize;
-
-  @Option(names = "--cache-memory", defaultValue = "256m",
-      description = "Most bytes all caches hold together, e.g. 268435456, 512k, 256m, 1g; 0 disables caching (default: ${DEFAULT-VALUE}).")
-  String cacheMemory;
-
-  @Option(names = "--legacy-mode",
-      description = "The unoptimized baseline: eager load, no caches, one window at a time. Same output.")
-  boolean legacyMode;
-
   @Option(names = "--stats-json", paramLabel = "FILE",
       description = "Also write the statistics as JSON: load_seconds, scoring_seconds, windows, windows_per_second, one object per cache.")
   Path statsJson;
 
   @Override
   public Integer call() throws IOException {
-    Options.positive("--top-k", topK);
-    Options.positive("--batch-size", batchSize);
-    Options.atMost("--batch-size", batchSize, EngineOptions.MAX_BATCH_SIZE_LIMIT);
-    Options.atMost("--top-k", topK, EngineOptions.MAX_TOP_K);
-    Options.nonNegative("--cache-size", cacheSize);
-    long cacheBytes = Options.bytes("--cache-memory", cacheMemory);
+    Options.positive("--top-k", engineArgs.topK);
+    Options.positive("--batch-size", engineArgs.batchSize);
+    Options.atMost("--batch-size", engineArgs.batchSize, EngineOptions.MAX_BATCH_SIZE_LIMIT);
+    Options.atMost("--top-k", engineArgs.topK, EngineOptions.MAX_TOP_K);
+    Options.nonNegative("--cache-size", engineArgs.cacheSize);
+    long cacheBytes = engineArgs.cacheMemoryBytes();
     if (!Files.isRegularFile(input)) {
       throw new Main.UserException("input " + input + " does not exist or is not a file");
     }
     EngineOptions engineOptions = EngineOptions.builder()
-        .modelLocation(model)
+        .modelLocation(model.model)
         .lazyLoad(lazyLoad)
-        .cacheSize(cacheSize)
+        .cacheSize(engineArgs.cacheSize)
         .cacheMemoryBytes(cacheBytes)
-        .maxBatchSize(batchSize)
-        .legacyMode(legacyMode)
-        .topK(topK)
+        .maxBatchSize(engineArgs.batchSize)
+        .legacyMode(engineArgs.legacyMode)
+        .topK(engineArgs.topK)
         .build();
     Path tmp = output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".partial");
     long windows = 0;
@@ -107,7 +91,7 @@ final class PredictCommand implements Callable<Integer> {
       long t1 = System.nanoTime();
       try (JsonLines lines = new JsonLines(input);
           BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        List<Item> chunk = new ArrayList<>(batchSize);
+        List<Item> chunk = new ArrayList<>(engineArgs.batchSize);
         for (JsonLines.Line line = lines.next(); ; line = lines.next()) {
           if (line != null && line.text() != null && line.text().isBlank()) {
             continue;
@@ -115,7 +99,7 @@ final class PredictCommand implements Callable<Integer> {
           if (line != null) {
             chunk.add(Item.parse(line));
           }
-          if (chunk.size() == batchSize || (line == null && !chunk.isEmpty())) {
+          if (chunk.size() == engineArgs.batchSize || (line == null && !chunk.isEmpty())) {
             failed += score(engine, chunk, out);
             windows += chunk.size();
             chunk.clear();
@@ -137,7 +121,7 @@ final class PredictCommand implements Callable<Integer> {
     double perSecond = (windows - failed) / Math.max(seconds, 1e-9);
     System.err.printf(Locale.ROOT,
         "lsm predict: %d windows, %d failed, model loaded in %.2f s, scored in %.2f s (%.1f windows/s)%s -> %s%n",
-        windows, failed, loadSeconds, seconds, perSecond, legacyMode ? ", legacy mode" : "", output);
+        windows, failed, loadSeconds, seconds, perSecond, engineArgs.legacyMode ? ", legacy mode" : "", output);
     for (CacheStats c : stats.caches()) {
       System.err.println("lsm predict: " + (c.enabled() ? c.toString() : c.name() + " cache: off"));
     }
@@ -158,7 +142,7 @@ final class PredictCommand implements Callable<Integer> {
     root.put("windows", windows);
     root.put("failed_windows", failed);
     root.put("windows_per_second", perSecond);
-    root.put("legacy_mode", legacyMode);
+    root.put("legacy_mode", engineArgs.legacyMode);
     root.put("model_windows", stats.modelWindows());
     root.put("model_batches", stats.modelBatches());
     root.put("fallbacks", stats.fallbacks());
@@ -189,7 +173,7 @@ final class PredictCommand implements Callable<Integer> {
         windows.add(item.turns);
       }
     }
-    List<WindowResult> results = engine.predictBatch(windows, topK);
+    List<WindowResult> results = engine.predictBatch(windows, engineArgs.topK);
     long failed = 0;
     int p = 0;
     for (Item item : chunk) {

@@ -3,15 +3,15 @@ package org.lsmspark.cli;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.lsmspark.spark.Corpus;
+import org.lsmspark.spark.RunManifest;
 import org.lsmspark.spark.ScoreJob;
 import org.lsmspark.spark.ScoreSettings;
 import org.lsmspark.spark.SparkSessions;
 import org.lsmspark.spark.WindowMode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lsm score}: the batch-scoring job. */
@@ -24,8 +24,13 @@ import picocli.CommandLine.Option;
       "run_date, replacing only that date's partition, with a run manifest under _runs/."
     })
 final class ScoreCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Model directory (any Hadoop file system path).")
-  String model;
+  @Mixin ModelOption model;
+
+  @Mixin MasterOption master;
+
+  @Mixin EngineOptionsMixin engine;
+
+  @Mixin CorpusColumnsMixin columns;
 
   @Option(names = "--input", required = true, description = "Corpus: Parquet directory or JSON lines.")
   String input;
@@ -33,29 +38,11 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, description = "Prediction table (Parquet directory).")
   String output;
 
-  @Option(names = "--master", defaultValue = "local[*]", description = "Spark master when not under spark-submit (default: ${DEFAULT-VALUE}).")
-  String master;
-
   @Option(names = "--mode", defaultValue = "all", description = "all: every turn with enough context; last: the reply after each conversation (default: ${DEFAULT-VALUE}).")
   String mode;
 
   @Option(names = "--min-context", description = "Earlier turns a turn needs (default: the window size in mode all, 1 in mode last).")
   Integer minContext;
-
-  @Option(names = "--batch-size", defaultValue = "256", description = "Windows per model call (default: ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Option(names = "--top-k", defaultValue = "5", description = "Candidates per prediction (default: ${DEFAULT-VALUE}).")
-  int topK;
-
-  @Option(names = "--cache-size", defaultValue = "10000", description = "Entries per engine cache per executor (default: ${DEFAULT-VALUE}).")
-  int cacheSize;
-
-  @Option(names = "--cache-memory", defaultValue = "256m", description = "Cache memory budget per executor (default: ${DEFAULT-VALUE}).")
-  String cacheMemory;
-
-  @Option(names = "--legacy-mode", description = "Unoptimized baseline: no caches, one window at a time.")
-  boolean legacyMode;
 
   @Option(names = "--run-date", description = "Partition to write, yyyy-MM-dd (default: today, UTC).")
   String runDate;
@@ -63,28 +50,16 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "0", description = "Partitions to score in (default: spark.sql.shuffle.partitions).")
   int partitions;
 
-  @Option(names = "--conversation-col", defaultValue = "dialogue_id", description = "Conversation id column (default: ${DEFAULT-VALUE}).")
-  String conversationCol;
-
-  @Option(names = "--turn-index-col", defaultValue = "turn_index", description = "Turn index column (default: ${DEFAULT-VALUE}).")
-  String turnIndexCol;
-
-  @Option(names = "--text-col", defaultValue = "text", description = "Turn text column (default: ${DEFAULT-VALUE}).")
-  String textCol;
-
-  @Option(names = "--turns-col", defaultValue = "turns", description = "Array-of-turns column of the conversation layout (default: ${DEFAULT-VALUE}).")
-  String turnsCol;
-
   @Option(names = "--allow-foreign-output", description = "Write even when --output holds files that are not part of a prediction table.")
   boolean allowForeignOutput;
 
   @Override
   public Integer call() {
     ScoreJob.Request request = request();
-    SparkSession spark = SparkSessions.create("lsm score", master);
+    SparkSession spark = SparkSessions.create("lsm score", master.master);
     ScoreJob.Result r = ScoreJob.run(spark, request);
     print(r);
-    return r.counts().get("errors") > 0 ? 1 : 0;
+    return r.counts().errors() > 0 ? 1 : 0;
   }
 
   ScoreJob.Request request() {
@@ -95,7 +70,7 @@ final class ScoreCommand implements Callable<Integer> {
       throw new Main.UserException("--run-date must be a date as yyyy-MM-dd, got \"" + runDate + "\"");
     }
     Options.nonNegative("--partitions", partitions);
-    Options.nonNegative("--cache-size", cacheSize);
+    Options.nonNegative("--cache-size", engine.cacheSize);
     if (minContext != null) {
       Options.nonNegative("--min-context", minContext);
     }
@@ -108,33 +83,26 @@ final class ScoreCommand implements Callable<Integer> {
     ScoreSettings settings;
     try {
       settings = new ScoreSettings(m, minContext == null ? ScoreSettings.DEFAULT_MIN_CONTEXT : minContext,
-          batchSize, topK, cacheSize, Options.bytes("--cache-memory", cacheMemory), legacyMode);
+          engine.batchSize, engine.topK, engine.cacheSize, engine.cacheMemoryBytes(), engine.legacyMode);
     } catch (IllegalArgumentException e) {
       throw new Main.UserException("--" + e.getMessage());
     }
-    return new ScoreJob.Request(model, input, output,
-        new Corpus.Columns(conversationCol, turnIndexCol, textCol, turnsCol), settings, date, partitions,
+    return new ScoreJob.Request(model.model, input, output, columns.columns(), settings, date, partitions,
         allowForeignOutput);
   }
 
   static void print(ScoreJob.Result r) {
-    Map<String, Long> c = r.counts();
-    Map<String, Object> s = r.summary();
-    System.err.printf("lsm score: run %s, model %s%n", r.runId(), s.get("model_id"));
+    RunManifest.Counts c = r.counts();
+    RunManifest s = r.summary();
+    System.err.printf("lsm score: run %s, model %s%n", r.runId(), s.modelId());
     System.err.printf("lsm score: %d conversations, %d turns read, %d windows scored (%d errors), %d turns without"
-            + " enough context, %d rows written%n", c.get("conversations"), c.get("turns_read"),
-        c.get("windows_scored"), c.get("errors"), c.get("skipped_short_context"), c.get("rows_written"));
-    System.err.printf("lsm score: %.1f windows/s; model loads per executor %s%n", (Double) s.get("windows_per_second"),
-        s.get("model_loads_per_executor"));
-    Object engines = s.get("engines");
-    if (engines instanceof Map<?, ?> e && e.get("caches") instanceof Map<?, ?> caches) {
-      caches.forEach((name, v) -> {
-        Map<?, ?> m = (Map<?, ?>) v;
-        System.err.printf("lsm score: %s cache: %s requests, hit rate %.1f%%%n", name, m.get("requests"),
-            100 * ((Number) m.get("hit_rate")).doubleValue());
-      });
-    }
-    System.err.printf("lsm score: predictions in %s (run_date=%s), manifest %s%n", s.get("output"), s.get("run_date"),
+            + " enough context, %d rows written%n", c.conversations(), c.turnsRead(), c.windowsScored(), c.errors(),
+        c.skippedShortContext(), c.rowsWritten());
+    System.err.printf("lsm score: %.1f windows/s; model loads per executor %s%n", s.windowsPerSecond(),
+        new java.util.TreeMap<>(s.modelLoadsPerExecutor()));
+    s.engines().caches().forEach((name, cache) -> System.err.printf("lsm score: %s cache: %d requests, hit rate %.1f%%%n",
+        name, cache.requests(), 100 * cache.hitRate()));
+    System.err.printf("lsm score: predictions in %s (run_date=%s), manifest %s%n", s.output(), s.runDate(),
         r.manifest());
   }
 }

@@ -4,18 +4,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.posexplode;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads a dialogue corpus into one row per turn, {@code conversation_id: string, turn_index:
@@ -28,10 +22,16 @@ public final class Corpus {
   public static final String TURN_INDEX = "turn_index";
   public static final String TEXT = "text";
 
+  /** The input's default column names, the SGD corpus's. */
+  public static final String DEFAULT_CONVERSATION_COL = "dialogue_id";
+  public static final String DEFAULT_TURN_INDEX_COL = "turn_index";
+  public static final String DEFAULT_TEXT_COL = "text";
+  public static final String DEFAULT_TURNS_COL = "turns";
+
   /** Column names of the input; the defaults are the SGD corpus's. */
   public record Columns(String conversation, String turnIndex, String text, String turns) {
     public static Columns defaults() {
-      return new Columns("dialogue_id", "turn_index", "text", "turns");
+      return new Columns(DEFAULT_CONVERSATION_COL, DEFAULT_TURN_INDEX_COL, DEFAULT_TEXT_COL, DEFAULT_TURNS_COL);
     }
   }
 
@@ -60,24 +60,10 @@ public final class Corpus {
   }
 
   public static Dataset<Row> turns(Dataset<Row> raw, String source, Columns c) {
-    StructType schema = raw.schema();
-    if (schema.fields().length == 0) {
-      throw new SchemaException("input " + Redaction.path(source) + " is empty: it has no rows from which to read columns");
-    }
-    requireColumn(schema, c.conversation(), source, "the conversation id", DataTypes.StringType,
-        DataTypes.IntegerType, DataTypes.LongType);
-    if (has(schema, c.turns()) && !has(schema, c.text())) {
-      DataType t = schema.apply(c.turns()).dataType();
-      if (!(t instanceof ArrayType a) || !a.elementType().equals(DataTypes.StringType)) {
-        throw new SchemaException("column '" + c.turns() + "' of " + source + " must be array<string> (the turns of a"
-            + " conversation), found " + t.simpleString());
-      }
+    if (CorpusSchema.check(raw.schema(), source, c) == CorpusSchema.Layout.CONVERSATIONS) {
       return raw.select(col(c.conversation()).cast("string").as(CONVERSATION), posexplode(col(c.turns())))
           .select(col(CONVERSATION), col("pos").cast("int").as(TURN_INDEX), col("col").as(TEXT));
     }
-    requireColumn(schema, c.turnIndex(), source, "the turn index", DataTypes.IntegerType, DataTypes.LongType,
-        DataTypes.ShortType, DataTypes.StringType);
-    requireColumn(schema, c.text(), source, "the turn text", DataTypes.StringType);
     return raw.select(col(c.conversation()).cast("string").as(CONVERSATION),
         col(c.turnIndex()).cast("int").as(TURN_INDEX), col(c.text()).as(TEXT));
   }
@@ -139,28 +125,5 @@ public final class Corpus {
       throw new SchemaException("cannot read input " + path + ": " + e.getMessage());
     }
     return "parquet";
-  }
-
-  private static boolean has(StructType schema, String name) {
-    return Arrays.asList(schema.fieldNames()).contains(name);
-  }
-
-  private static void requireColumn(StructType schema, String name, String source, String what, DataType... allowed) {
-    if (!has(schema, name)) {
-      throw new SchemaException("column '" + name + "' (" + what + ") is missing from " + source
-          + "; its columns are " + Arrays.toString(schema.fieldNames()));
-    }
-    StructField f = schema.apply(name);
-    for (DataType t : allowed) {
-      if (f.dataType().equals(t)) {
-        return;
-      }
-    }
-    StringBuilder types = new StringBuilder();
-    for (DataType t : allowed) {
-      types.append(types.length() == 0 ? "" : " or ").append(t.simpleString());
-    }
-    throw new SchemaException("column '" + name + "' (" + what + ") of " + source + " must be " + types
-        + ", found " + f.dataType().simpleString());
   }
 }

@@ -1,7 +1,6 @@
 package org.lsmspark.spark;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.util.AccumulatorV2;
@@ -9,31 +8,33 @@ import org.lsmspark.inference.CacheStats;
 import org.lsmspark.inference.EngineStats;
 
 /**
- * The latest statistics of each executor's engine. Engines are shared by the tasks of a JVM
- * and their counters only grow, so per executor the snapshot with the most requests is the
- * newest; the driver sums those over executors.
+ * The latest statistics of each executor's engine over one scoring pass. Engines outlive a run
+ * (one per executor JVM), so a snapshot holds the engine's counters minus their values when the
+ * run first used the engine there (entries and bytes, the caches' state, are as they are). Per
+ * executor the snapshot with the highest sequence number is the newest; the driver sums those.
  */
 public final class EngineStatsAccumulator extends AccumulatorV2<EngineStatsAccumulator.Snapshot, Map<String, EngineStatsAccumulator.Snapshot>> {
-  /** Flat counters of one engine, by name (e.g. {@code prediction.hits}). */
-  public record Snapshot(String executor, TreeMap<String, Long> values) implements java.io.Serializable {
-    static Snapshot of(String executor, EngineStats stats) {
+  /** Flat figures of one engine, by name (e.g. {@code prediction.hits}), and when they were read. */
+  public record Snapshot(String executor, long sequence, TreeMap<String, Long> values) implements java.io.Serializable {
+    /**
+     * The figures of {@code now} since {@code baseline}; {@code sequence} orders the snapshots of
+     * one executor (a count, never a sum of figures: entries and bytes shrink after a trim).
+     */
+    static Snapshot of(String executor, long sequence, EngineStats now, EngineStats baseline) {
       TreeMap<String, Long> v = new TreeMap<>();
-      v.put("windows", stats.windows());
-      v.put("model_windows", stats.modelWindows());
-      v.put("heap_trims", stats.heapTrims());
-      v.put("load_millis", Math.round(stats.loadSeconds() * 1000));
-      for (CacheStats c : stats.caches()) {
-        v.put(c.name() + ".requests", c.requests());
-        v.put(c.name() + ".hits", c.hits());
-        v.put(c.name() + ".evictions", c.evictions());
+      v.put("windows", now.windows() - baseline.windows());
+      v.put("model_windows", now.modelWindows() - baseline.modelWindows());
+      v.put("heap_trims", now.heapTrims() - baseline.heapTrims());
+      v.put("load_millis", Math.round((now.loadSeconds() - baseline.loadSeconds()) * 1000));
+      for (CacheStats c : now.caches()) {
+        CacheStats before = baseline.cache(c.name());
+        v.put(c.name() + ".requests", c.requests() - before.requests());
+        v.put(c.name() + ".hits", c.hits() - before.hits());
+        v.put(c.name() + ".evictions", c.evictions() - before.evictions());
         v.put(c.name() + ".entries", c.entries());
         v.put(c.name() + ".estimated_bytes", c.estimatedBytes());
       }
-      return new Snapshot(executor, v);
-    }
-
-    long weight() {
-      return values.values().stream().mapToLong(Long::longValue).sum();
+      return new Snapshot(executor, sequence, v);
     }
   }
 
@@ -65,7 +66,7 @@ public final class EngineStatsAccumulator extends AccumulatorV2<EngineStatsAccum
   @Override
   public void add(Snapshot s) {
     synchronized (latest) {
-      latest.merge(s.executor(), s, (a, b) -> b.weight() >= a.weight() ? b : a);
+      latest.merge(s.executor(), s, (a, b) -> b.sequence() >= a.sequence() ? b : a);
     }
   }
 
@@ -82,25 +83,24 @@ public final class EngineStatsAccumulator extends AccumulatorV2<EngineStatsAccum
   }
 
   /** Per cache: requests, hits, hit rate, evictions, entries and estimated bytes summed over executors. */
-  public Map<String, Object> summed() {
+  public RunManifest.Engines summed() {
+    Map<String, Snapshot> snapshots = value();
     TreeMap<String, Long> sum = new TreeMap<>();
-    value().values().forEach(s -> s.values().forEach((k, v) -> sum.merge(k, v, Long::sum)));
-    Map<String, Object> out = new LinkedHashMap<>();
-    Map<String, Map<String, Object>> caches = new TreeMap<>();
-    sum.forEach((k, v) -> {
-      int dot = k.indexOf('.');
-      if (dot < 0) {
-        out.put(k, v);
-      } else {
-        caches.computeIfAbsent(k.substring(0, dot), x -> new LinkedHashMap<>()).put(k.substring(dot + 1), v);
+    snapshots.values().forEach(s -> s.values().forEach((k, v) -> sum.merge(k, v, Long::sum)));
+    Map<String, RunManifest.Cache> caches = new TreeMap<>();
+    for (String key : sum.keySet()) {
+      int dot = key.indexOf('.');
+      if (dot > 0) {
+        String name = key.substring(0, dot);
+        caches.computeIfAbsent(name, n -> {
+          long requests = sum.getOrDefault(n + ".requests", 0L);
+          long hits = sum.getOrDefault(n + ".hits", 0L);
+          return new RunManifest.Cache(sum.getOrDefault(n + ".entries", 0L), sum.getOrDefault(n + ".estimated_bytes", 0L),
+              sum.getOrDefault(n + ".evictions", 0L), hits, requests, requests == 0 ? 0.0 : hits / (double) requests);
+        });
       }
-    });
-    caches.values().forEach(c -> {
-      long requests = (Long) c.getOrDefault("requests", 0L);
-      c.put("hit_rate", requests == 0 ? 0.0 : ((Long) c.get("hits")) / (double) requests);
-    });
-    out.put("caches", caches);
-    out.put("executors", value().size());
-    return out;
+    }
+    return new RunManifest.Engines(sum.getOrDefault("heap_trims", 0L), sum.getOrDefault("load_millis", 0L),
+        sum.getOrDefault("model_windows", 0L), sum.getOrDefault("windows", 0L), caches, snapshots.size());
   }
 }

@@ -1,9 +1,13 @@
 package org.lsmspark.spark;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.broadcast.Broadcast;
 import org.lsmspark.inference.EngineOptions;
+import org.lsmspark.inference.EngineStats;
 import org.lsmspark.inference.InferenceEngine;
 import org.lsmspark.model.ModelBundle;
 import org.slf4j.Logger;
@@ -13,18 +17,48 @@ import org.slf4j.LoggerFactory;
  * One inference engine per model and settings per executor JVM, shared by every task and thread
  * there, with its caches. The engine loads lazily: the broadcast bytes are deserialized once,
  * by the first task that has windows to score, and that task's accumulator counts the load.
+ *
+ * <p>Engines outlive runs, and their counters with them. Rather than reset a shared engine (its
+ * caches serve the next run, and concurrent runs may share it), each run's figures are the
+ * engine's counters minus a baseline read when that run's first task here got the engine,
+ * before it scored anything.
  */
 final class ExecutorEngines {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorEngines.class);
   private static final ConcurrentHashMap<String, InferenceEngine> ENGINES = new ConcurrentHashMap<>();
   /** The model-load counter of the task running on this thread, for the load it may trigger. */
   private static final ThreadLocal<CountsByKey> LOADS = new ThreadLocal<>();
+  /** Engine statistics when a run first used an engine here, by run and engine; the recent runs only. */
+  private static final Map<String, EngineStats> BASELINES = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, EngineStats> eldest) {
+      return size() > 64;
+    }
+  };
+  /** Orders the snapshots of this JVM; taken together with the statistics it orders. */
+  private static long sequence;
 
   private ExecutorEngines() {}
 
-  /** The loaded engine for this model and settings, loading it in this task if it is the first. */
-  static InferenceEngine get(String fingerprint, Broadcast<byte[]> bytes, ScoreSettings s, CountsByKey loads) {
-    String key = fingerprint + "/" + s.cacheSize() + "/" + s.cacheMemoryBytes() + "/" + s.batchSize() + "/" + s.legacyMode();
+  /** An executor's engine as one run sees it: the engine and its statistics when the run began using it. */
+  record RunEngine(InferenceEngine engine, EngineStats baseline) {
+    /** The engine's figures for the run so far, numbered so that the newest is known. */
+    EngineStatsAccumulator.Snapshot snapshot() {
+      synchronized (BASELINES) {
+        return EngineStatsAccumulator.Snapshot.of(executorId(), ++sequence, engine.stats(), baseline);
+      }
+    }
+  }
+
+  /**
+   * The loaded engine for this model and settings, loading it in this task if it is the first;
+   * the first call of run {@code runId} here records the engine's baseline for that run.
+   */
+  static RunEngine get(String runId, String fingerprint, Broadcast<byte[]> bytes, ScoreSettings s,
+      CountsByKey loads) {
+    int threads = engineThreads(SparkEnv.get() == null ? null : SparkEnv.get().conf());
+    String key = fingerprint + "/" + s.cacheSize() + "/" + s.cacheMemoryBytes() + "/" + s.batchSize() + "/"
+        + s.legacyMode() + "/" + threads;
     LOADS.set(loads);
     try {
       InferenceEngine engine = ENGINES.computeIfAbsent(key, k -> new InferenceEngine(EngineOptions.builder()
@@ -35,17 +69,27 @@ final class ExecutorEngines {
           .maxBatchSize(s.batchSize())
           .legacyMode(s.legacyMode())
           .topK(s.topK())
+          .threads(threads)
           .build()));
+      EngineStats baseline;
+      synchronized (BASELINES) {
+        baseline = BASELINES.computeIfAbsent(runId + "/" + key, k -> engine.stats());
+      }
       engine.model();
-      return engine;
+      return new RunEngine(engine, baseline);
     } finally {
       LOADS.remove();
     }
   }
 
-  /** Snapshots of every engine in this JVM, for the run's statistics. */
-  static Iterable<InferenceEngine> all() {
-    return ENGINES.values();
+  /**
+   * Engine threads: {@code spark.task.cpus} (default 1). Spark already runs
+   * {@code executor cores / task cpus} tasks at once on an executor, so each task's model calls
+   * get the cores of its slot, not every processor of the machine on top of the other tasks.
+   */
+  static int engineThreads(SparkConf conf) {
+    int cpus = conf == null ? 1 : conf.getInt("spark.task.cpus", 1);
+    return Math.max(1, Math.min(cpus, EngineOptions.MAX_THREADS));
   }
 
   static String executorId() {

@@ -2,6 +2,7 @@ package org.lsmspark.spark;
 
 import static org.apache.spark.sql.functions.col;
 
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -18,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.lsmspark.inference.EngineOptions;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelDirectory;
 import org.slf4j.Logger;
@@ -69,23 +71,25 @@ public final class LsmScorer extends Transformer {
         ParamValidators.inArray(new String[] {"all", "last"}));
     minContext = new IntParam(this, "minContext", "earlier turns a turn needs to be scored; -1: window size (all), 1 (last)",
         ParamValidators.gtEq(-1));
-    batchSize = new IntParam(this, "batchSize", "windows per model call", ParamValidators.inRange(1, 65_536));
-    topK = new IntParam(this, "topK", "candidates per prediction", ParamValidators.inRange(1, 1000));
+    batchSize = new IntParam(this, "batchSize", "windows per model call",
+        ParamValidators.inRange(1, EngineOptions.MAX_BATCH_SIZE_LIMIT));
+    topK = new IntParam(this, "topK", "candidates per prediction", ParamValidators.inRange(1, EngineOptions.MAX_TOP_K));
     cacheSize = new IntParam(this, "cacheSize", "prediction cache entries per executor", ParamValidators.gtEq(0));
     cacheMemoryBytes = new LongParam(this, "cacheMemoryBytes", "cache memory budget per executor, bytes", ParamValidators.gtEq(0));
     legacyMode = new BooleanParam(this, "legacyMode", "unoptimized baseline: no caches, one window at a time");
     numPartitions = new IntParam(this, "numPartitions", "partitions to score in; 0: spark.sql.shuffle.partitions",
         ParamValidators.gtEq(0));
-    setDefault(conversationCol, Corpus.CONVERSATION);
-    setDefault(turnIndexCol, Corpus.TURN_INDEX);
-    setDefault(textCol, Corpus.TEXT);
-    setDefault(turnsCol, "turns");
+    Corpus.Columns columns = Corpus.Columns.defaults(); // the command line's, so both read the same corpus
+    setDefault(conversationCol, columns.conversation());
+    setDefault(turnIndexCol, columns.turnIndex());
+    setDefault(textCol, columns.text());
+    setDefault(turnsCol, columns.turns());
     setDefault(mode, "all");
     setDefault(minContext, ScoreSettings.DEFAULT_MIN_CONTEXT);
-    setDefault(batchSize, 256);
-    setDefault(topK, 5);
-    setDefault(cacheSize, 10_000);
-    setDefault(cacheMemoryBytes, 256L << 20);
+    setDefault(batchSize, EngineOptions.DEFAULT_MAX_BATCH_SIZE);
+    setDefault(topK, EngineOptions.DEFAULT_TOP_K);
+    setDefault(cacheSize, EngineOptions.DEFAULT_CACHE_SIZE);
+    setDefault(cacheMemoryBytes, EngineOptions.DEFAULT_CACHE_MEMORY_BYTES);
     setDefault(legacyMode, false);
     setDefault(numPartitions, 0);
   }
@@ -134,8 +138,7 @@ public final class LsmScorer extends Transformer {
 
   @Override
   public StructType transformSchema(StructType schema) {
-    SparkSession spark = SparkSession.active();
-    Corpus.turns(spark.createDataFrame(java.util.List.of(), schema), "the input", columns());
+    CorpusSchema.check(schema, "the input", columns());
     return ScoreSchema.SCORED;
   }
 
@@ -162,8 +165,9 @@ public final class LsmScorer extends Transformer {
     Dataset<Row> sorted = turns
         .repartition(partitions, col(Corpus.CONVERSATION))
         .sortWithinPartitions(Corpus.CONVERSATION, Corpus.TURN_INDEX);
-    PartitionScorer scorer = new PartitionScorer(bytes, bundle.fingerprint(), bundle.modelId(),
-        bundle.config().windowSize(), settings, metrics);
+    // each pass has an id of its own: executors keep their engines' baselines per pass
+    PartitionScorer scorer = new PartitionScorer(UUID.randomUUID().toString(), bytes, bundle.fingerprint(),
+        bundle.modelId(), bundle.config().windowSize(), settings, metrics);
     JavaRDD<Row> scored = sorted.javaRDD().mapPartitions(scorer);
     this.lastMetrics = metrics;
     return spark.createDataFrame(scored, ScoreSchema.SCORED);

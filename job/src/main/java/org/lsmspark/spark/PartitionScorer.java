@@ -22,6 +22,8 @@ import org.lsmspark.tokenizer.Tokenizer;
  * does not grow with the partition.
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
+  /** Identifies this scoring pass on the executors, whose engines outlive it. */
+  private final String runId;
   private final Broadcast<byte[]> model;
   private final String fingerprint;
   private final String modelId;
@@ -34,8 +36,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       LongAccumulator windows, LongAccumulator errors, LongAccumulator skippedShortContext,
       LongAccumulator duplicates, LongAccumulator scoringNanos) implements java.io.Serializable {}
 
-  PartitionScorer(Broadcast<byte[]> model, String fingerprint, String modelId, int window,
+  PartitionScorer(String runId, Broadcast<byte[]> model, String fingerprint, String modelId, int window,
       ScoreSettings settings, Metrics metrics) {
+    this.runId = runId;
     this.model = model;
     this.fingerprint = fingerprint;
     this.modelId = modelId;
@@ -63,7 +66,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     return new Iterator<>() {
       private final ArrayDeque<Row> out = new ArrayDeque<>();
       private boolean reported;
-      private InferenceEngine engine;
+      private ExecutorEngines.RunEngine engine;
 
       @Override
       public boolean hasNext() {
@@ -77,7 +80,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
           metrics.skippedShortContext().add(counts.skippedShortContext);
           metrics.duplicates().add(counts.duplicates);
           if (engine != null) {
-            metrics.engineStats().add(EngineStatsAccumulator.Snapshot.of(ExecutorEngines.executorId(), engine.stats()));
+            metrics.engineStats().add(engine.snapshot());
           }
         }
         return !out.isEmpty();
@@ -98,9 +101,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
         }
         if (!chunk.isEmpty()) {
           if (engine == null) {
-            engine = ExecutorEngines.get(fingerprint, model, settings, metrics.modelLoads());
+            engine = ExecutorEngines.get(runId, fingerprint, model, settings, metrics.modelLoads());
           }
-          score(engine, chunk, out);
+          score(engine.engine(), chunk, out);
         }
       }
     };

@@ -4,16 +4,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -32,18 +28,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScoreJob {
   private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   public static final String RUNS_DIR = "_runs";
 
   /** What to score and where: the settings travel to executors, the rest stays on the driver. */
   public record Request(String model, String input, String output, Corpus.Columns columns, ScoreSettings settings,
       LocalDate runDate, int partitions, boolean allowForeignOutput) {}
 
-  /** The figures of a finished run, as written to its manifest. */
-  public record Result(String runId, String manifest, Map<String, Object> summary) {
-    @SuppressWarnings("unchecked")
-    public Map<String, Long> counts() {
-      return (Map<String, Long>) summary.get("counts");
+  /** A finished run: its id, where its manifest was written, and the manifest. */
+  public record Result(String runId, String manifest, RunManifest summary) {
+    public RunManifest.Counts counts() {
+      return summary.counts();
     }
   }
 
@@ -88,46 +82,19 @@ public final class ScoreJob {
     long written = countWritten(spark, r.output(), r.runDate(), runId);
     long t3 = System.nanoTime();
 
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("run_id", runId);
-    summary.put("model_id", bundle.modelId());
-    summary.put("model_fingerprint", bundle.fingerprint());
-    summary.put("model", Redaction.path(r.model()));
-    summary.put("input", Redaction.path(r.input()));
-    summary.put("output", Redaction.path(r.output()));
-    summary.put("run_date", r.runDate().toString());
-    summary.put("finished_at", Instant.now().toString());
-    Map<String, Object> options = new LinkedHashMap<>();
-    options.put("mode", r.settings().mode().label());
-    options.put("min_context", r.settings().minContext(bundle.config().windowSize()));
-    options.put("batch_size", r.settings().batchSize());
-    options.put("top_k", r.settings().topK());
-    options.put("cache_size", r.settings().cacheSize());
-    options.put("cache_memory_bytes", r.settings().cacheMemoryBytes());
-    options.put("legacy_mode", r.settings().legacyMode());
-    options.put("partitions", r.partitions());
-    options.put("columns", Map.of("conversation", r.columns().conversation(), "turn_index",
-        r.columns().turnIndex(), "text", r.columns().text()));
-    summary.put("options", options);
-    Map<String, Long> counts = new LinkedHashMap<>();
-    counts.put("conversations", m.conversations().value());
-    counts.put("turns_read", m.turns().value());
-    counts.put("windows_scored", m.windows().value());
-    counts.put("errors", m.errors().value());
-    counts.put("skipped_short_context", m.skippedShortContext().value());
-    counts.put("duplicate_turns", m.duplicates().value());
-    counts.put("rows_written", written);
-    summary.put("counts", counts);
-    summary.put("model_loads_per_executor", m.modelLoads().value());
-    summary.put("engines", m.engineStats().summed());
-    Map<String, Double> durations = new LinkedHashMap<>();
-    durations.put("prepare_seconds", seconds(t1 - t0));
-    durations.put("score_and_write_seconds", seconds(t2 - t1));
-    durations.put("verify_seconds", seconds(t3 - t2));
-    durations.put("total_seconds", seconds(t3 - t0));
-    durations.put("scoring_task_seconds", m.scoringNanos().value() / 1e9);
-    summary.put("durations", durations);
-    summary.put("windows_per_second", m.windows().value() / Math.max(seconds(t2 - t1), 1e-9));
+    ScoreSettings st = r.settings();
+    RunManifest.Options options = new RunManifest.Options(st.mode().label(),
+        st.minContext(bundle.config().windowSize()), st.batchSize(), st.topK(), st.cacheSize(), st.cacheMemoryBytes(),
+        st.legacyMode(), r.partitions(), new RunManifest.Columns(r.columns().conversation(), r.columns().turnIndex(),
+        r.columns().text()));
+    RunManifest.Counts counts = new RunManifest.Counts(m.conversations().value(), m.turns().value(),
+        m.windows().value(), m.errors().value(), m.skippedShortContext().value(), m.duplicates().value(), written);
+    RunManifest.Durations durations = new RunManifest.Durations(seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2),
+        seconds(t3 - t0), m.scoringNanos().value() / 1e9);
+    RunManifest summary = new RunManifest(runId, bundle.modelId(), bundle.fingerprint(), Redaction.path(r.model()),
+        Redaction.path(r.input()), Redaction.path(r.output()), r.runDate().toString(), Instant.now().toString(), options,
+        counts, m.modelLoads().value(), m.engineStats().summed(), durations,
+        m.windows().value() / Math.max(seconds(t2 - t1), 1e-9));
 
     if (written != m.windows().value()) {
       throw new IllegalStateException("run " + runId + " wrote " + written + " rows for " + m.windows().value()
@@ -151,12 +118,12 @@ public final class ScoreJob {
         .where(col("run_id").equalTo(runId)).count();
   }
 
-  private static String writeManifest(SparkSession spark, String output, String runId, Map<String, Object> summary) {
+  private static String writeManifest(SparkSession spark, String output, String runId, RunManifest summary) {
     Path p = new Path(new Path(output, RUNS_DIR), runId + ".json");
     try {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       try (OutputStream out = fs.create(p, false)) {
-        out.write(JSON.writeValueAsString(summary).getBytes(StandardCharsets.UTF_8));
+        out.write(summary.toJson().getBytes(StandardCharsets.UTF_8));
       }
       return Redaction.path(p.toString());
     } catch (IOException e) {

@@ -1,6 +1,7 @@
 package org.lsmspark.spark;
 
 import java.io.Serializable;
+import org.lsmspark.inference.EngineOptions;
 
 /**
  * How windows are formed and scored on the executors; validated, immutable, and small (it
@@ -19,11 +20,12 @@ public record ScoreSettings(WindowMode mode, int minContext, int batchSize, int 
     if (minContext < DEFAULT_MIN_CONTEXT) {
       throw new IllegalArgumentException("min-context must be 0 or more, got " + minContext);
     }
-    if (batchSize < 1 || batchSize > 65_536) {
-      throw new IllegalArgumentException("batch-size must be in [1, 65536], got " + batchSize);
+    if (batchSize < 1 || batchSize > EngineOptions.MAX_BATCH_SIZE_LIMIT) {
+      throw new IllegalArgumentException("batch-size must be in [1, " + EngineOptions.MAX_BATCH_SIZE_LIMIT + "], got "
+          + batchSize);
     }
-    if (topK < 1 || topK > 1000) {
-      throw new IllegalArgumentException("top-k must be in [1, 1000], got " + topK);
+    if (topK < 1 || topK > EngineOptions.MAX_TOP_K) {
+      throw new IllegalArgumentException("top-k must be in [1, " + EngineOptions.MAX_TOP_K + "], got " + topK);
     }
     if (cacheSize < 0) {
       throw new IllegalArgumentException("cache-size must be 0 or more, got " + cacheSize);

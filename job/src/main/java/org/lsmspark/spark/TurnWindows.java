@@ -36,7 +36,8 @@ final class TurnWindows implements Iterator<TurnWindows.Window> {
   private final int minContext;
   private final WindowMode mode;
   private final Counts counts;
-  private final ArrayDeque<String> context;
+  /** The last turns of the conversation, oldest first; a null text stays null (reported, never scored). */
+  private final ArrayDeque<Turn> context;
   private final ArrayDeque<Window> ready = new ArrayDeque<>();
 
   private String conversation;
@@ -98,7 +99,7 @@ final class TurnWindows implements Iterator<TurnWindows.Window> {
       }
     }
     seenInConversation++;
-    push(t.text());
+    push(t);
   }
 
   private void endConversation() {
@@ -112,8 +113,8 @@ final class TurnWindows implements Iterator<TurnWindows.Window> {
     conversation = null;
   }
 
-  private void push(String text) {
-    context.addLast(text == null ? NULL_TEXT : text);
+  private void push(Turn t) {
+    context.addLast(t);
     if (context.size() > window) {
       context.removeFirst();
     }
@@ -124,17 +125,14 @@ final class TurnWindows implements Iterator<TurnWindows.Window> {
     turns.addAll(Collections.nCopies(window - context.size(), ""));
     int position = 0;
     String error = null;
-    for (String s : context) {
-      if (s == NULL_TEXT && error == null) {
+    for (Turn t : context) {
+      if (t.text() == null && error == null) {
         error = "context turn " + (seenInConversation - context.size() + position)
             + " (by position) of conversation " + conversationId + " has no text (null)";
       }
-      turns.add(s == NULL_TEXT ? "" : s);
+      turns.add(t.text() == null ? "" : t.text());
       position++;
     }
     return new Window(conversationId, turnIndex, turns, actual, error);
   }
-
-  @SuppressWarnings("StringOperationCanBeSimplified")
-  private static final String NULL_TEXT = new String("\u0000null");
 }

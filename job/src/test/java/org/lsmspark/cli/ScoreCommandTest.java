@@ -7,6 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.lsmspark.inference.EngineOptions;
+import org.lsmspark.spark.Corpus;
+import org.lsmspark.spark.ScoreJob;
 
 /** Nonsense option values fail at start, before Spark starts, with the valid range. */
 class ScoreCommandTest {
@@ -24,6 +27,23 @@ class ScoreCommandTest {
       System.setErr(err);
     }
     return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void sharedOptionsDefaultToTheEnginesAndTheCorpusDefaults() {
+    ScoreCommand score = new ScoreCommand();
+    new picocli.CommandLine(score).parseArgs("--model", "m", "--input", "i", "--output", "o");
+    ScoreJob.Request r = score.request();
+    assertEquals(Corpus.Columns.defaults(), r.columns());
+    assertEquals(EngineOptions.DEFAULT_TOP_K, r.settings().topK());
+    assertEquals(EngineOptions.DEFAULT_MAX_BATCH_SIZE, r.settings().batchSize());
+    assertEquals(EngineOptions.DEFAULT_CACHE_SIZE, r.settings().cacheSize());
+    assertEquals(EngineOptions.DEFAULT_CACHE_MEMORY_BYTES, r.settings().cacheMemoryBytes());
+    assertEquals("local[*]", score.master.master);
+    PredictCommand predict = new PredictCommand();
+    new picocli.CommandLine(predict).parseArgs("--model", "m", "--input", "i", "--output", "o", "--top-k", "7");
+    assertEquals(7, predict.engineArgs.topK);
+    assertEquals(EngineOptions.DEFAULT_CACHE_MEMORY_BYTES, predict.engineArgs.cacheMemoryBytes());
   }
 
   @Test

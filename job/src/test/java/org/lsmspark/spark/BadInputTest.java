@@ -51,7 +51,7 @@ class BadInputTest {
 
   static Map<String, Row> rows(ScoreJob.Result r) {
     Map<String, Row> out = new HashMap<>();
-    for (Row row : spark.read().parquet((String) r.summary().get("output")).collectAsList()) {
+    for (Row row : spark.read().parquet(r.summary().output()).collectAsList()) {
       out.put(row.getAs("conversation_id") + "/" + row.getAs("turn_index"), row);
     }
     return out;
@@ -59,10 +59,10 @@ class BadInputTest {
 
   /** turns read = rows written + turns without enough context (mode all). */
   static void accountedFor(ScoreJob.Result r, long turns) {
-    Map<String, Long> c = r.counts();
-    assertEquals(turns, c.get("turns_read"));
-    assertEquals(turns, c.get("rows_written") + c.get("skipped_short_context"), c.toString());
-    assertEquals(c.get("windows_scored"), c.get("rows_written"));
+    RunManifest.Counts c = r.counts();
+    assertEquals(turns, c.turnsRead());
+    assertEquals(turns, c.rowsWritten() + c.skippedShortContext(), c.toString());
+    assertEquals(c.windowsScored(), c.rowsWritten());
   }
 
   @Test
@@ -107,19 +107,19 @@ class BadInputTest {
     rows.add(RowFactory.create("single", 0, "a conversation of one turn"));
     ScoreJob.Result r = score(rows, WindowMode.ALL, 1);
     accountedFor(r, rows.size());
-    Map<String, Long> c = r.counts();
-    assertEquals(1L, c.get("duplicate_turns"));
-    assertEquals(3L, c.get("skipped_short_context"), "the first turn of each conversation");
+    RunManifest.Counts c = r.counts();
+    assertEquals(1L, c.duplicateTurns());
+    assertEquals(3L, c.skippedShortContext(), "the first turn of each conversation");
     Map<String, Row> out = rows(r);
     assertTrue(out.containsKey("gappy/12") && out.containsKey("gappy/1") && !out.containsKey("gappy/0"));
-    assertEquals(1L, c.get("errors"));
+    assertEquals(1L, c.errors());
     long dupErrors = out.values().stream().filter(x -> "error".equals(x.getAs("status"))).count();
     assertEquals(1L, dupErrors);
 
     ScoreJob.Result last = score(rows, WindowMode.LAST, ScoreSettings.DEFAULT_MIN_CONTEXT);
-    assertEquals(4L, last.counts().get("rows_written"), "one reply per conversation, the single-turn one included,"
+    assertEquals(4L, last.counts().rowsWritten(), "one reply per conversation, the single-turn one included,"
         + " and the duplicate's error row");
-    assertEquals(1L, last.counts().get("errors"));
+    assertEquals(1L, last.counts().errors());
     assertTrue(rows(last).containsKey("gappy/13"), "the reply after the highest turn index");
   }
 
@@ -131,20 +131,20 @@ class BadInputTest {
     }
     ScoreJob.Result r = score(rows, WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT);
     accountedFor(r, 100_000);
-    assertEquals(100_000L - 10, r.counts().get("rows_written"));
-    assertEquals(0L, r.counts().get("errors"));
+    assertEquals(100_000L - 10, r.counts().rowsWritten());
+    assertEquals(0L, r.counts().errors());
   }
 
   @Test
   void emptyInputs() throws Exception {
     ScoreJob.Result none = score(List.of(), WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT);
-    assertEquals(0L, none.counts().get("turns_read"));
-    assertEquals(0L, none.counts().get("rows_written"));
+    assertEquals(0L, none.counts().turnsRead());
+    assertEquals(0L, none.counts().rowsWritten());
     String onlyShort = tmp.resolve("only-short").toString();
     spark.createDataFrame(List.of(RowFactory.create("a", 0, "hi")), TURNS).write().parquet(onlyShort);
     ScoreJob.Result r = score(onlyShort, WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, GOLDEN.resolve("model").toString());
-    assertEquals(0L, r.counts().get("rows_written"));
-    assertEquals(1L, r.counts().get("skipped_short_context"));
+    assertEquals(0L, r.counts().rowsWritten());
+    assertEquals(1L, r.counts().skippedShortContext());
     Path empty = tmp.resolve("empty.jsonl");
     Files.writeString(empty, "");
     SchemaException e = assertThrows(SchemaException.class,
@@ -193,7 +193,7 @@ class BadInputTest {
     ScoreJob.Result r = ScoreJob.run(spark,
         new ScoreJob.Request(GOLDEN.resolve("model").toString(), in, foreign.toString(), Corpus.Columns.defaults(),
             new ScoreSettings(WindowMode.LAST, 1, 8, 3, 10, 1 << 20, false), LocalDate.of(2026, 1, 1), 1, true));
-    assertEquals(1L, r.counts().get("rows_written"));
+    assertEquals(1L, r.counts().rowsWritten());
     assertEquals("a,b\n1,2\n", Files.readString(foreign.resolve("precious.csv")));
   }
 }

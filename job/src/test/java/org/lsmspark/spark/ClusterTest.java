@@ -62,10 +62,9 @@ class ClusterTest {
         tmp.resolve("out").toString(), Corpus.Columns.defaults(),
         new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 8, 5, 1000, 32L << 20, false),
         LocalDate.of(2026, 1, 2), 8, false));
-    assertEquals(16L * 10, r.counts().get("windows_scored"));
-    assertEquals(16L * 10, r.counts().get("rows_written"));
-    @SuppressWarnings("unchecked")
-    Map<String, Long> loads = (Map<String, Long>) r.summary().get("model_loads_per_executor");
+    assertEquals(16L * 10, r.counts().windowsScored());
+    assertEquals(16L * 10, r.counts().rowsWritten());
+    Map<String, Long> loads = r.summary().modelLoadsPerExecutor();
     assertEquals(2, loads.size(), "executors that loaded the model: " + loads);
     loads.forEach((executor, n) -> assertEquals(1L, n, "loads on executor " + executor));
     assertTrue(!loads.containsKey("driver"), "the driver must not score: " + loads);

@@ -69,7 +69,7 @@ class ExecutorFaultTest {
   void aKilledExecutorChangesNothing() throws Exception {
     ScoreJob.Result calm = run(tmp.resolve("calm").toString());
     long windows = 1200L * 30;
-    assertEquals(windows, calm.counts().get("rows_written"));
+    assertEquals(windows, calm.counts().rowsWritten());
 
     AtomicLong killed = new AtomicLong(-1);
     StringBuffer seen = new StringBuffer();
@@ -103,7 +103,7 @@ class ExecutorFaultTest {
     ScoreJob.Result stormy = run(tmp.resolve("stormy").toString());
     killer.interrupt();
     assertTrue(killed.get() > 0, "an executor was killed during the run; seen: " + seen);
-    assertEquals(windows, stormy.counts().get("rows_written"));
+    assertEquals(windows, stormy.counts().rowsWritten());
     Map<String, String> calmRows = rows(tmp.resolve("calm").toString());
     assertEquals(calmRows, rows(tmp.resolve("stormy").toString()));
     // with speculative copies racing the originals, rows still equal the core's own predictions

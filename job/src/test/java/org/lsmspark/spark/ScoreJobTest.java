@@ -106,16 +106,16 @@ class ScoreJobTest {
   }
 
   @Test
-  void everyWindowIsScoredExactlyAsTheCoreScoresIt() {
+  void everyWindowIsScoredExactlyAsTheCoreScoresIt() throws Exception {
     String out = tmp.resolve("out-a").toString();
     ScoreJob.Result result = ScoreJob.run(spark, request(tmp.resolve("turns").toString(), out, 3, 64, WindowMode.ALL));
     long expectedWindows = conversations.stream().mapToLong(c -> Math.max(0, c.size() - 10)).sum();
-    assertEquals(expectedWindows, result.counts().get("windows_scored"));
-    assertEquals(expectedWindows, result.counts().get("rows_written"));
+    assertEquals(expectedWindows, result.counts().windowsScored());
+    assertEquals(expectedWindows, result.counts().rowsWritten());
     long turns = conversations.stream().mapToLong(List::size).sum();
-    assertEquals(turns, result.counts().get("turns_read"));
-    assertEquals(turns, result.counts().get("windows_scored") + result.counts().get("skipped_short_context"));
-    assertEquals(0L, result.counts().get("errors"));
+    assertEquals(turns, result.counts().turnsRead());
+    assertEquals(turns, result.counts().windowsScored() + result.counts().skippedShortContext());
+    assertEquals(0L, result.counts().errors());
 
     LsmModel lsm = LsmModel.of(ModelDirectory.read(MODEL));
     Map<String, String> actual = read(out);
@@ -131,7 +131,8 @@ class ScoreJobTest {
             "conv-" + c + "/" + t);
       }
     }
-    assertTrue(Files.exists(Path.of(result.manifest().replace("file:", ""))));
+    Path manifest = Path.of(result.manifest().replace("file:", ""));
+    assertEquals(result.summary(), RunManifest.fromJson(Files.readString(manifest), manifest.toString()));
   }
 
   @Test
@@ -187,6 +188,34 @@ class ScoreJobTest {
         .add("turn_index", DataTypes.IntegerType).add("text", DataTypes.DoubleType);
     SchemaException e = assertThrows(SchemaException.class, () -> scorer.transformSchema(wrong));
     assertTrue(e.getMessage().contains("column 'text'") && e.getMessage().contains("found double"), e.getMessage());
+  }
+
+  /** The engines' counters of a run; entries and bytes are the caches' state, the load is the first run's. */
+  static RunManifest.Engines engineCounters(ScoreJob.Result r) {
+    RunManifest.Engines e = r.summary().engines();
+    Map<String, RunManifest.Cache> caches = new TreeMap<>();
+    e.caches().forEach((name, c) -> caches.put(name, new RunManifest.Cache(0, 0, c.evictions(), c.hits(),
+        c.requests(), c.hitRate())));
+    return new RunManifest.Engines(e.heapTrims(), 0, e.modelWindows(), e.windows(), caches, e.executors());
+  }
+
+  static ScoreJob.Request statsRun(String input, String output, int cacheSize) {
+    return new ScoreJob.Request(MODEL, input, tmp.resolve(output).toString(), Corpus.Columns.defaults(),
+        new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 8, 5, cacheSize, 64L << 20, false),
+        LocalDate.of(2026, 11, 28), 2, false);
+  }
+
+  @Test
+  void aRunsEngineStatisticsAreThatRunsOnlyWhenAnotherRanBeforeInTheJvm() {
+    String a = Corpora.golden(spark, GOLDEN, tmp.resolve("stats-a"), 6, 14, 1);
+    String b = Corpora.golden(spark, GOLDEN, tmp.resolve("stats-b"), 6, 14, 2);
+    // a cache size of its own gives a run an executor engine of its own; the corpora share no window
+    ScoreJob.Result fresh = ScoreJob.run(spark, statsRun(b, "fresh-b", 997));
+    ScoreJob.run(spark, statsRun(a, "first-a", 998));
+    ScoreJob.Result second = ScoreJob.run(spark, statsRun(b, "second-b", 998));
+    assertEquals(24L, fresh.summary().engines().windows());
+    assertEquals(0L, second.summary().engines().loadMillis(), "the engine had loaded in the run before");
+    assertEquals(engineCounters(fresh), engineCounters(second));
   }
 
   @Test

@@ -1,0 +1,84 @@
+package org.lsmspark.spark;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The manifest of a scoring run, {@code OUT/_runs/RUN_ID.json}: what ran, on what, with which
+ * options, what it counted and how long it took. Written and read with Jackson; the keys are
+ * the snake-case names of the components (the README documents them).
+ */
+@JsonPropertyOrder({"run_id", "model_id", "model_fingerprint", "model", "input", "output", "run_date", "finished_at",
+    "options", "counts", "model_loads_per_executor", "engines", "durations", "windows_per_second"})
+public record RunManifest(String runId, String modelId, String modelFingerprint, String model, String input,
+    String output, String runDate, String finishedAt, Options options, Counts counts,
+    Map<String, Long> modelLoadsPerExecutor, Engines engines, Durations durations, double windowsPerSecond) {
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES); // a newer writer may add keys
+
+  public RunManifest {
+    modelLoadsPerExecutor = Map.copyOf(modelLoadsPerExecutor);
+  }
+
+  /** How the run was asked to score. */
+  @JsonPropertyOrder({"mode", "min_context", "batch_size", "top_k", "cache_size", "cache_memory_bytes", "legacy_mode",
+      "partitions", "columns"})
+  public record Options(String mode, int minContext, int batchSize, int topK, int cacheSize, long cacheMemoryBytes,
+      boolean legacyMode, int partitions, Columns columns) {}
+
+  /** The input's column names. */
+  @JsonPropertyOrder({"conversation", "turn_index", "text"})
+  public record Columns(String conversation, String turnIndex, String text) {}
+
+  /** What the run read, scored and wrote. */
+  @JsonPropertyOrder({"conversations", "turns_read", "windows_scored", "errors", "skipped_short_context",
+      "duplicate_turns", "rows_written"})
+  public record Counts(long conversations, long turnsRead, long windowsScored, long errors, long skippedShortContext,
+      long duplicateTurns, long rowsWritten) {}
+
+  /** The executors' engines over this run, summed: counters since the run began, caches as they ended. */
+  @JsonPropertyOrder({"heap_trims", "load_millis", "model_windows", "windows", "caches", "executors"})
+  public record Engines(long heapTrims, long loadMillis, long modelWindows, long windows, Map<String, Cache> caches,
+      int executors) {
+    public Engines {
+      caches = new TreeMap<>(caches);
+    }
+  }
+
+  /** One cache of the engines, summed over executors. */
+  @JsonPropertyOrder({"entries", "estimated_bytes", "evictions", "hits", "requests", "hit_rate"})
+  public record Cache(long entries, long estimatedBytes, long evictions, long hits, long requests, double hitRate) {}
+
+  /** Phase durations in seconds; {@code scoring_task_seconds} is summed over tasks. */
+  @JsonPropertyOrder({"prepare_seconds", "score_and_write_seconds", "verify_seconds", "total_seconds",
+      "scoring_task_seconds"})
+  public record Durations(double prepareSeconds, double scoreAndWriteSeconds, double verifySeconds,
+      double totalSeconds, double scoringTaskSeconds) {}
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the manifest of run " + runId + " as JSON", e);
+    }
+  }
+
+  /** The manifest in {@code json}; {@code source} names it in errors. */
+  public static RunManifest fromJson(String json, String source) {
+    try {
+      return JSON.readValue(json, RunManifest.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("run manifest " + Redaction.path(source) + " is not valid: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+}
