@@ -222,6 +222,11 @@ public final class InferenceEngine implements AutoCloseable {
     return embedder.threads();
   }
 
+  /** Reservoir runs on the optimized path: one per distinct turn of each chunk that reached the model. */
+  long turnStates() {
+    return scorer.turnStates();
+  }
+
   void chunkProbe(Consumer<List<List<String>>> probe) {
     scorer.chunkProbe(probe);
   }

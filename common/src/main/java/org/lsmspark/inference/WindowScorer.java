@@ -12,8 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores valid windows with the model: embeds a chunk's windows in parallel (texts outside the
- * vocabulary through the embedding cache), then decodes those the decode cache lacks in one call.
+ * Scores valid windows with the model: computes the reservoir state of each distinct turn of a
+ * chunk once ({@link TurnStates}; texts outside the vocabulary embedded through the embedding
+ * cache), renders and runs each window through the CNN in parallel, then decodes those the decode
+ * cache lacks in one call.
  * When a chunk fails as a whole, its windows are scored one at a time, so that only the bad one
  * comes back as an error. Counts the windows and calls that reach the model.
  */
@@ -25,6 +27,7 @@ final class WindowScorer {
   private final LongAdder modelWindows = new LongAdder();
   private final LongAdder modelBatches = new LongAdder();
   private final LongAdder fallbacks = new LongAdder();
+  private final LongAdder turnStates = new LongAdder();
   /** Called with every chunk before it is scored; tests make it throw to exercise the fallback. */
   private volatile Consumer<List<List<String>>> chunkProbe = chunk -> {};
 
@@ -92,7 +95,10 @@ final class WindowScorer {
 
   private Prediction[] score(LazyModel.Loaded l, List<List<String>> chunk, int k) {
     chunkProbe.accept(chunk);
-    float[][] emb = embedder.embedAll(chunk, w -> embedWindow(l, w));
+    LsmModel m = l.model();
+    TurnStates states = TurnStates.of(chunk, embedder, text -> m.reservoirOutputs(encode(l, text)));
+    turnStates.add(states.size());
+    float[][] emb = embedder.embedAll(chunk, w -> m.predictEmbedding(m.waveform(states.window(w))));
     Tokenizer.Decoding[] dec = decodeAll(l, emb, k);
     Prediction[] out = new Prediction[chunk.size()];
     for (int i = 0; i < out.length; i++) {
@@ -101,16 +107,6 @@ final class WindowScorer {
     modelWindows.add(chunk.size());
     modelBatches.increment();
     return out;
-  }
-
-  /** The predicted embedding of one window: the same operations as {@link LsmModel#embedWindow}. */
-  private float[] embedWindow(LazyModel.Loaded l, List<String> turns) {
-    LsmModel m = l.model();
-    double[][][] outputs = new double[turns.size()][][];
-    for (int t = 0; t < outputs.length; t++) {
-      outputs[t] = m.reservoirOutputs(encode(l, turns.get(t)));
-    }
-    return m.predictEmbedding(m.waveform(outputs));
   }
 
   /** A text's embedding: a vocabulary turn's row directly, any other text through the embedding cache. */
@@ -162,6 +158,11 @@ final class WindowScorer {
 
   long modelBatches() {
     return modelBatches.sum();
+  }
+
+  /** Turn states computed (reservoir runs) on the optimized path: distinct turns per chunk. */
+  long turnStates() {
+    return turnStates.sum();
   }
 
   long fallbacks() {
