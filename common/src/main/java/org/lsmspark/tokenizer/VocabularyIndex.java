@@ -99,43 +99,6 @@ final class VocabularyIndex {
     this.blockRows = Math.max(1, Math.min(blockRows, groups));
   }
 
-  /** A row's float bits, for grouping identical embeddings. */
-  private static final class RowKey {
-    private final float[] values;
-    private final int offset;
-    private final int dim;
-    private final int hash;
-
-    RowKey(float[] values, int offset, int dim) {
-      this.values = values;
-      this.offset = offset;
-      this.dim = dim;
-      int h = 1;
-      for (int d = 0; d < dim; d++) {
-        h = 31 * h + Float.floatToIntBits(values[offset + d]);
-      }
-      this.hash = h;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (!(o instanceof RowKey k) || k.hash != hash) {
-        return false;
-      }
-      for (int d = 0; d < dim; d++) {
-        if (Float.floatToIntBits(values[offset + d]) != Float.floatToIntBits(k.values[k.offset + d])) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-  }
-
   /** For each query its top {@code k} (1 ≤ k ≤ size) rows by cosine similarity, ties by index. */
   Hit[][] topK(float[][] queries, int k) {
     int n = queries.length;
@@ -320,8 +283,56 @@ final class VocabularyIndex {
         hits.add(new Hit(row, 0.0));
       }
     }
-    // ranked by the float32 score callers report, ties by index: two different doubles that round
-    // to the same float must not come out in reverse index order
+    return ranked(hits, k);
+  }
+
+  /**
+   * The top {@code k} of the given distinct vectors (numbers below {@link #distinctCount()}),
+   * every one rescored exactly and expanded to its rows, ranked as {@link #topK} ranks; zero rows
+   * join when 0 reaches the k-th best. Null when the candidates hold fewer than {@code k} rows.
+   */
+  Hit[] rankDistinct(float[] query, int[] distinct, int k) {
+    double qNorm = norm(query, 0, dim);
+    if (qNorm == 0) {
+      return firstRows(k);
+    }
+    List<Hit> hits = new ArrayList<>();
+    for (int g : distinct) {
+      double score = cosine(query, qNorm, uniqueRow[g]);
+      for (int p = groupStart[g]; p < groupStart[g + 1]; p++) {
+        hits.add(new Hit(groupRows[p], score));
+      }
+    }
+    Hit[] best = hits.size() >= k ? ranked(hits, k) : null;
+    if (best == null || (float) best[k - 1].score() <= 0f) {
+      for (int row : zeroRows) {
+        hits.add(new Hit(row, 0.0));
+      }
+      best = hits.size() >= k ? ranked(hits, k) : null;
+    }
+    return best;
+  }
+
+  /** How many distinct nonzero vectors the vocabulary holds. */
+  int distinctCount() {
+    return uniqueRow.length;
+  }
+
+  /** Distinct vector {@code g} scaled to unit length, in float32 (for an approximate index). */
+  float[] distinctUnit(int g) {
+    int row = uniqueRow[g];
+    float[] out = new float[dim];
+    for (int d = 0; d < dim; d++) {
+      out[d] = (float) (values[row * dim + d] / norms[row]);
+    }
+    return out;
+  }
+
+  /**
+   * The first {@code k} hits ranked by the float32 score callers report, ties by index: two
+   * different doubles that round to the same float must not come out in reverse index order.
+   */
+  private static Hit[] ranked(List<Hit> hits, int k) {
     hits.sort((a, b) -> {
       int c = Float.compare((float) b.score(), (float) a.score());
       return c != 0 ? c : Integer.compare(a.index(), b.index());
