@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.lsmspark.tokenizer.DecodeMode;
 import org.lsmspark.tokenizer.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +32,14 @@ final class WindowScorer {
   /** Called with every chunk before it is scored; tests make it throw to exercise the fallback. */
   private volatile Consumer<List<List<String>>> chunkProbe = chunk -> {};
 
-  WindowScorer(EngineCaches caches, ParallelEmbedder embedder) {
+  private final DecodeMode decode;
+  private final RecallCheck recall;
+
+  WindowScorer(EngineCaches caches, ParallelEmbedder embedder, DecodeMode decode, double checkRate) {
     this.caches = caches;
     this.embedder = embedder;
+    this.decode = decode;
+    this.recall = new RecallCheck(decode, checkRate);
   }
 
   /**
@@ -90,7 +96,8 @@ final class WindowScorer {
   List<Tokenizer.Candidate> nearestTurns(LazyModel.Loaded l, String text, int k) {
     float[] e = encode(l, text);
     Tokenizer tok = l.model().tokenizer();
-    return caches.similarities().get(new EmbeddingKey(e, k), key -> tok.decode(e, k).topK());
+    return caches.similarities().get(new EmbeddingKey(e, k),
+        key -> tok.decodeBatch(new float[][] {e}, k, decode).get(0).topK());
   }
 
   private Prediction[] score(LazyModel.Loaded l, List<List<String>> chunk, int k) {
@@ -122,8 +129,9 @@ final class WindowScorer {
   private Tokenizer.Decoding[] decodeAll(LazyModel.Loaded l, float[][] emb, int k) {
     Tokenizer tok = l.model().tokenizer();
     EngineCache<EmbeddingKey, Tokenizer.Decoding> cache = caches.decodings();
+    recall.check(tok, emb); // before the cache, so the sample does not depend on what is cached
     if (!cache.enabled()) {
-      return tok.decodeBatch(emb, k).toArray(new Tokenizer.Decoding[0]);
+      return tok.decodeBatch(emb, k, decode).toArray(new Tokenizer.Decoding[0]);
     }
     List<EmbeddingKey> keys = new ArrayList<>(emb.length);
     Map<EmbeddingKey, float[]> byKey = new HashMap<>();
@@ -138,7 +146,7 @@ final class WindowScorer {
       for (int j = 0; j < queries.length; j++) {
         queries[j] = byKey.get(order.get(j));
       }
-      List<Tokenizer.Decoding> decoded = tok.decodeBatch(queries, k);
+      List<Tokenizer.Decoding> decoded = tok.decodeBatch(queries, k, decode);
       Map<EmbeddingKey, Tokenizer.Decoding> out = new HashMap<>();
       for (int j = 0; j < queries.length; j++) {
         out.put(order.get(j), decoded.get(j));
@@ -163,6 +171,10 @@ final class WindowScorer {
   /** Turn states computed (reservoir runs) on the optimized path: distinct turns per chunk. */
   long turnStates() {
     return turnStates.sum();
+  }
+
+  DecodeStats decodeStats() {
+    return recall.stats();
   }
 
   long fallbacks() {
