@@ -3,6 +3,7 @@ package org.lsmspark.inference;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.lsmspark.model.ModelBundle;
+import org.lsmspark.tokenizer.DecodeMode;
 
 /**
  * How an {@link InferenceEngine} is built: where the model comes from (a location any Hadoop file
@@ -22,6 +23,9 @@ public final class EngineOptions {
   public static final int MAX_TOP_K = 1_000;
   public static final int MAX_THREADS = 1024;
 
+  /** One approximate decoding in a hundred is checked against the exact one by default. */
+  public static final double DEFAULT_DECODE_CHECK_RATE = 0.01;
+
   private final String modelLocation;
   private final Supplier<ModelBundle> bundleSource;
   private final boolean lazyLoad;
@@ -32,6 +36,8 @@ public final class EngineOptions {
   private final int topK;
   private final double heapTrimFraction;
   private final int threads;
+  private final DecodeMode decode;
+  private final double decodeCheckRate;
 
   private EngineOptions(Builder b) {
     this.modelLocation = b.modelLocation;
@@ -44,6 +50,8 @@ public final class EngineOptions {
     this.topK = b.topK;
     this.heapTrimFraction = b.heapTrimFraction;
     this.threads = b.threads;
+    this.decode = b.decode;
+    this.decodeCheckRate = b.decodeCheckRate;
   }
 
   public static Builder builder() {
@@ -72,7 +80,19 @@ public final class EngineOptions {
     b.topK = topK;
     b.heapTrimFraction = heapTrimFraction;
     b.threads = threads;
+    b.decode = decode;
+    b.decodeCheckRate = decodeCheckRate;
     return b;
+  }
+
+  /** Exact (the default) or approximate decoding; legacy mode always decodes exactly. */
+  public DecodeMode decode() {
+    return decode;
+  }
+
+  /** The fraction of approximately decoded embeddings also decoded exactly to measure recall. */
+  public double decodeCheckRate() {
+    return decodeCheckRate;
   }
 
   /** The model directory, or null when the model comes from {@link #bundleSource()}. */
@@ -139,7 +159,7 @@ public final class EngineOptions {
   public String toString() {
     return "EngineOptions{model=" + modelDescription() + ", lazyLoad=" + lazyLoad + ", cacheSize=" + cacheSize
         + ", cacheMemoryBytes=" + cacheMemoryBytes + ", maxBatchSize=" + maxBatchSize + ", legacyMode=" + legacyMode
-        + ", topK=" + topK + ", heapTrimFraction=" + heapTrimFraction + ", threads=" + threads + "}";
+        + ", topK=" + topK + ", heapTrimFraction=" + heapTrimFraction + ", threads=" + threads + ", decode=" + decode + ", decodeCheckRate=" + decodeCheckRate + "}";
   }
 
   /** Builds {@link EngineOptions}; {@link #build()} validates. */
@@ -154,8 +174,20 @@ public final class EngineOptions {
     private int topK = DEFAULT_TOP_K;
     private double heapTrimFraction = DEFAULT_HEAP_TRIM_FRACTION;
     private int threads = Runtime.getRuntime().availableProcessors();
+    private DecodeMode decode = DecodeMode.EXACT;
+    private double decodeCheckRate = DEFAULT_DECODE_CHECK_RATE;
 
     private Builder() {}
+
+    public Builder decode(DecodeMode mode) {
+      this.decode = Objects.requireNonNull(mode, "decode");
+      return this;
+    }
+
+    public Builder decodeCheckRate(double rate) {
+      this.decodeCheckRate = rate;
+      return this;
+    }
 
     /** A model directory on any Hadoop file system; excludes {@link #bundleSource}. */
     public Builder modelLocation(String location) {
@@ -246,6 +278,9 @@ public final class EngineOptions {
       }
       if (threads < 1 || threads > MAX_THREADS) {
         throw new IllegalArgumentException("threads must be between 1 and " + MAX_THREADS + ", got " + threads);
+      }
+      if (!(decodeCheckRate >= 0 && decodeCheckRate <= 1)) {
+        throw new IllegalArgumentException("decodeCheckRate must be between 0 and 1, got " + decodeCheckRate);
       }
       return new EngineOptions(this);
     }

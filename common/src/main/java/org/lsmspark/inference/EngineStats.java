@@ -5,10 +5,12 @@ import java.util.List;
 /**
  * A snapshot of an engine: whether and how fast the model loaded, how many windows it was asked
  * for, how many failed, how many reached the model, in how many model calls, how often a failed
- * batch fell back to single windows and how often the caches were trimmed, and each cache.
+ * batch fell back to single windows and how often the caches were trimmed, each cache, and the
+ * decode mode with its sampled recall against exact.
  */
 public record EngineStats(boolean loaded, double loadSeconds, long windows, long failedWindows,
-    long modelWindows, long modelBatches, long fallbacks, long heapTrims, List<CacheStats> caches) {
+    long modelWindows, long modelBatches, long fallbacks, long heapTrims, List<CacheStats> caches,
+    DecodeStats decode) {
 
   public EngineStats {
     caches = List.copyOf(caches);

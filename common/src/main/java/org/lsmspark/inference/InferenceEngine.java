@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.lsmspark.tokenizer.DecodeMode;
 import org.lsmspark.tokenizer.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,8 @@ public final class InferenceEngine implements AutoCloseable {
     this.options = Objects.requireNonNull(options, "options");
     this.caches = new EngineCaches(options);
     this.embedder = new ParallelEmbedder(options.legacyMode() ? 1 : options.threads());
-    this.scorer = new WindowScorer(caches, embedder);
+    this.scorer = new WindowScorer(caches, embedder, options.legacyMode() ? DecodeMode.EXACT : options.decode(),
+        options.decodeCheckRate());
     this.trimmer = new HeapTrimmer(options, caches, heap, minTrimIntervalNanos);
     this.batches = new BatchPredictor(caches.predictions(), scorer, options.maxBatchSize(), trimmer::maybeTrim);
     LOG.info("inference engine: {}", options);
@@ -193,7 +195,7 @@ public final class InferenceEngine implements AutoCloseable {
 
   public EngineStats stats() {
     return new EngineStats(model.isLoaded(), model.loadSeconds(), windows.sum(), failed.sum(), scorer.modelWindows(),
-        scorer.modelBatches(), scorer.fallbacks(), trimmer.trims(), caches.stats());
+        scorer.modelBatches(), scorer.fallbacks(), trimmer.trims(), caches.stats(), scorer.decodeStats());
   }
 
   /** Empties every cache (statistics keep counting). */
@@ -220,6 +222,11 @@ public final class InferenceEngine implements AutoCloseable {
   /** Threads that embed a chunk's windows ({@link EngineOptions#threads()}, 1 in legacy mode). */
   int embedderThreads() {
     return embedder.threads();
+  }
+
+  /** Reservoir runs on the optimized path: one per distinct turn of each chunk that reached the model. */
+  long turnStates() {
+    return scorer.turnStates();
   }
 
   void chunkProbe(Consumer<List<List<String>>> probe) {

@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Embeds the windows of a chunk in parallel: the calling thread and up to {@code threads - 1}
- * pooled daemon threads take windows one at a time. Each window's embedding depends only on the
- * window, so the result does not depend on the thread count. The first failure stops the others
+ * Embeds the windows of a chunk (or computes the states of its distinct turns) in parallel: the
+ * calling thread and up to {@code threads - 1} pooled daemon threads take items one at a time.
+ * Each result depends only on its item, so the results do not depend on the thread count. The first failure stops the others
  * and is thrown, so that the caller can fall back to scoring windows one at a time.
  */
 final class ParallelEmbedder implements AutoCloseable {
@@ -35,12 +35,19 @@ final class ParallelEmbedder implements AutoCloseable {
 
   /** {@code embed} of every window, in order. */
   float[][] embedAll(List<List<String>> chunk, Function<List<String>, float[]> embed) {
+    return mapAll(chunk, embed, new float[chunk.size()][]);
+  }
+
+  /** {@code fn} of every item into {@code out} (as long as the items), in order; returns {@code out}. */
+  <T, R> R[] mapAll(List<T> chunk, Function<? super T, ? extends R> fn, R[] out) {
     int n = chunk.size();
-    float[][] out = new float[n][];
+    if (out.length != n) {
+      throw new IllegalArgumentException(n + " items but room for " + out.length + " results");
+    }
     int workers = pool == null ? 1 : Math.min(threads, n);
     if (workers <= 1) {
       for (int i = 0; i < n; i++) {
-        out[i] = embed.apply(chunk.get(i));
+        out[i] = fn.apply(chunk.get(i));
       }
       return out;
     }
@@ -49,7 +56,7 @@ final class ParallelEmbedder implements AutoCloseable {
     Runnable work = () -> {
       for (int i = next.getAndIncrement(); i < n && !failed.get(); i = next.getAndIncrement()) {
         try {
-          out[i] = embed.apply(chunk.get(i));
+          out[i] = fn.apply(chunk.get(i));
         } catch (RuntimeException | Error e) {
           failed.set(true);
           throw e;
@@ -79,7 +86,7 @@ final class ParallelEmbedder implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while embedding a batch", e);
+        throw new IllegalStateException("interrupted while scoring a batch", e);
       }
     }
     if (first != null) {

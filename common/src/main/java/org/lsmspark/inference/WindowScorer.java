@@ -8,13 +8,16 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.lsmspark.reservoir.TurnState;
+import org.lsmspark.tokenizer.DecodeMode;
 import org.lsmspark.tokenizer.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores valid windows with the model: embeds a chunk's windows in parallel (texts outside the
- * vocabulary through the embedding cache), then decodes those the decode cache lacks in one call.
+ * Scores valid windows with the model: computes the reservoir state of each distinct turn of a
+ * chunk once ({@link TurnStates}; texts outside the vocabulary embedded through the embedding
+ * cache), renders and runs each window through the CNN in parallel, then decodes those the decode
+ * cache lacks in one call.
  * When a chunk fails as a whole, its windows are scored one at a time, so that only the bad one
  * comes back as an error. Counts the windows and calls that reach the model.
  */
@@ -26,12 +29,18 @@ final class WindowScorer {
   private final LongAdder modelWindows = new LongAdder();
   private final LongAdder modelBatches = new LongAdder();
   private final LongAdder fallbacks = new LongAdder();
+  private final LongAdder turnStates = new LongAdder();
   /** Called with every chunk before it is scored; tests make it throw to exercise the fallback. */
   private volatile Consumer<List<List<String>>> chunkProbe = chunk -> {};
 
-  WindowScorer(EngineCaches caches, ParallelEmbedder embedder) {
+  private final DecodeMode decode;
+  private final RecallCheck recall;
+
+  WindowScorer(EngineCaches caches, ParallelEmbedder embedder, DecodeMode decode, double checkRate) {
     this.caches = caches;
     this.embedder = embedder;
+    this.decode = decode;
+    this.recall = new RecallCheck(decode, checkRate);
   }
 
   /**
@@ -88,12 +97,16 @@ final class WindowScorer {
   List<Tokenizer.Candidate> nearestTurns(LazyModel.Loaded l, String text, int k) {
     float[] e = encode(l, text);
     Tokenizer tok = l.model().tokenizer();
-    return caches.similarities().get(new EmbeddingKey(e, k), key -> tok.decode(e, k).topK());
+    return caches.similarities().get(new EmbeddingKey(e, k),
+        key -> tok.decodeBatch(new float[][] {e}, k, decode).get(0).topK());
   }
 
   private Prediction[] score(LazyModel.Loaded l, List<List<String>> chunk, int k) {
     chunkProbe.accept(chunk);
-    float[][] emb = embedder.embedAll(chunk, w -> embedWindow(l, w));
+    LsmModel m = l.model();
+    TurnStates states = TurnStates.of(chunk, embedder, text -> m.turn(encode(l, text)));
+    turnStates.add(states.size());
+    float[][] emb = embedder.embedAll(chunk, w -> m.predictEmbedding(states.window(w)));
     Tokenizer.Decoding[] dec = decodeAll(l, emb, k);
     Prediction[] out = new Prediction[chunk.size()];
     for (int i = 0; i < out.length; i++) {
@@ -102,16 +115,6 @@ final class WindowScorer {
     modelWindows.add(chunk.size());
     modelBatches.increment();
     return out;
-  }
-
-  /** The predicted embedding of one window: the same operations as {@link LsmModel#embedWindow}. */
-  private float[] embedWindow(LazyModel.Loaded l, List<String> turns) {
-    LsmModel m = l.model();
-    TurnState[] window = new TurnState[turns.size()];
-    for (int t = 0; t < window.length; t++) {
-      window[t] = m.turn(encode(l, turns.get(t)));
-    }
-    return m.predictEmbedding(window);
   }
 
   /** A text's embedding: a vocabulary turn's row directly, any other text through the embedding cache. */
@@ -127,8 +130,9 @@ final class WindowScorer {
   private Tokenizer.Decoding[] decodeAll(LazyModel.Loaded l, float[][] emb, int k) {
     Tokenizer tok = l.model().tokenizer();
     EngineCache<EmbeddingKey, Tokenizer.Decoding> cache = caches.decodings();
+    recall.check(tok, emb); // before the cache, so the sample does not depend on what is cached
     if (!cache.enabled()) {
-      return tok.decodeBatch(emb, k).toArray(new Tokenizer.Decoding[0]);
+      return tok.decodeBatch(emb, k, decode).toArray(new Tokenizer.Decoding[0]);
     }
     List<EmbeddingKey> keys = new ArrayList<>(emb.length);
     Map<EmbeddingKey, float[]> byKey = new HashMap<>();
@@ -143,7 +147,7 @@ final class WindowScorer {
       for (int j = 0; j < queries.length; j++) {
         queries[j] = byKey.get(order.get(j));
       }
-      List<Tokenizer.Decoding> decoded = tok.decodeBatch(queries, k);
+      List<Tokenizer.Decoding> decoded = tok.decodeBatch(queries, k, decode);
       Map<EmbeddingKey, Tokenizer.Decoding> out = new HashMap<>();
       for (int j = 0; j < queries.length; j++) {
         out.put(order.get(j), decoded.get(j));
@@ -163,6 +167,15 @@ final class WindowScorer {
 
   long modelBatches() {
     return modelBatches.sum();
+  }
+
+  /** Turn states computed (reservoir runs) on the optimized path: distinct turns per chunk. */
+  long turnStates() {
+    return turnStates.sum();
+  }
+
+  DecodeStats decodeStats() {
+    return recall.stats();
   }
 
   long fallbacks() {

@@ -48,6 +48,8 @@ public final class Tokenizer {
   private final float[] componentsByTerm;
   private final float[] vocabValues;
   private final VocabularyIndex decoder;
+  /** Built on the first approximate decode: building the graph takes about a minute at full size. */
+  private volatile ApproximateIndex approximate;
 
   /**
    * @param terms the F TF-IDF terms ({@code terms.txt})
@@ -261,13 +263,25 @@ public final class Tokenizer {
    * cosine similarity, ties by vocabulary index. Results do not depend on the batch size.
    */
   public List<Decoding> decodeBatch(float[][] embeddings, int k) {
+    return decodeBatch(embeddings, k, DecodeMode.EXACT);
+  }
+
+  /**
+   * Decodes a batch as {@link #decodeBatch(float[][], int)} does; {@link DecodeMode#APPROXIMATE}
+   * takes its candidates from an HNSW graph of the vocabulary (built on first use) and rescores
+   * them exactly, so a listed turn's score is exact but a better turn may be missing.
+   */
+  public List<Decoding> decodeBatch(float[][] embeddings, int k, DecodeMode mode) {
+    Objects.requireNonNull(mode, "mode must not be null");
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
     }
     checkEmbeddings(embeddings);
     int kk = Math.min(k, vocabulary.size());
     List<Decoding> out = new ArrayList<>(embeddings.length);
-    for (VocabularyIndex.Hit[] hits : decoder.topK(embeddings, kk)) {
+    VocabularyIndex.Hit[][] found = mode == DecodeMode.EXACT ? decoder.topK(embeddings, kk)
+        : approximate().topK(embeddings, kk);
+    for (VocabularyIndex.Hit[] hits : found) {
       List<Candidate> top = new ArrayList<>(hits.length);
       for (VocabularyIndex.Hit h : hits) {
         top.add(new Candidate(vocabulary.get(h.index()), h.index(), (float) h.score()));
@@ -277,6 +291,20 @@ public final class Tokenizer {
       out.add(new Decoding(predicted, (float) best, top));
     }
     return out;
+  }
+
+  private ApproximateIndex approximate() {
+    ApproximateIndex a = approximate;
+    if (a == null) {
+      synchronized (this) {
+        a = approximate;
+        if (a == null) {
+          a = new ApproximateIndex(decoder, dim, ApproximateIndex.DEFAULT_EF);
+          approximate = a;
+        }
+      }
+    }
+    return a;
   }
 
   /**

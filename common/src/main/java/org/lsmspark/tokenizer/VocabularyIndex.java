@@ -30,8 +30,6 @@ final class VocabularyIndex {
   static final int DEFAULT_BLOCK_ROWS = 8192;
   /** Candidates are kept down to this below the k-th best GEMM score; float32 cosine errors are ~1e-6. */
   static final float MARGIN = 1e-4f;
-  /** Scores tested together before any is looked at alone. */
-  private static final int SCAN = 16;
 
   private final float[] values;
   private final int size;
@@ -101,51 +99,14 @@ final class VocabularyIndex {
     this.blockRows = Math.max(1, Math.min(blockRows, groups));
   }
 
-  /** A row's float bits, for grouping identical embeddings. */
-  private static final class RowKey {
-    private final float[] values;
-    private final int offset;
-    private final int dim;
-    private final int hash;
-
-    RowKey(float[] values, int offset, int dim) {
-      this.values = values;
-      this.offset = offset;
-      this.dim = dim;
-      int h = 1;
-      for (int d = 0; d < dim; d++) {
-        h = 31 * h + Float.floatToIntBits(values[offset + d]);
-      }
-      this.hash = h;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (!(o instanceof RowKey k) || k.hash != hash) {
-        return false;
-      }
-      for (int d = 0; d < dim; d++) {
-        if (Float.floatToIntBits(values[offset + d]) != Float.floatToIntBits(k.values[k.offset + d])) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-  }
-
   /** For each query its top {@code k} (1 ≤ k ≤ size) rows by cosine similarity, ties by index. */
   Hit[][] topK(float[][] queries, int k) {
     int n = queries.length;
     double[] qNorms = new double[n];
     float[] unit = units(queries, qNorms);
-    Selector[] selectors = new Selector[n];
+    TopKSelector[] selectors = new TopKSelector[n];
     for (int i = 0; i < n; i++) {
-      selectors[i] = qNorms[i] > 0 ? new Selector(k) : null;
+      selectors[i] = qNorms[i] > 0 ? new TopKSelector(k) : null;
     }
     forEachBlock(unit, qNorms, (i, scores, from, len, first) -> selectors[i].offer(scores, from, len, first));
     Hit[][] result = new Hit[n][];
@@ -305,12 +266,12 @@ final class VocabularyIndex {
     return hits;
   }
 
-  private Hit[] rescore(float[] query, double qNorm, Selector s, int k) {
+  private Hit[] rescore(float[] query, double qNorm, TopKSelector s, int k) {
     float floor = s.floor();
     List<Hit> hits = new ArrayList<>();
-    for (int c = 0; c < s.count; c++) {
-      if (s.scores[c] >= floor) {
-        int g = s.rows[c];
+    for (int c = 0; c < s.count(); c++) {
+      if (s.score(c) >= floor) {
+        int g = s.row(c);
         double score = cosine(query, qNorm, uniqueRow[g]); // the same bits give the same score
         for (int p = groupStart[g]; p < groupStart[g + 1]; p++) {
           hits.add(new Hit(groupRows[p], score));
@@ -322,8 +283,56 @@ final class VocabularyIndex {
         hits.add(new Hit(row, 0.0));
       }
     }
-    // ranked by the float32 score callers report, ties by index: two different doubles that round
-    // to the same float must not come out in reverse index order
+    return ranked(hits, k);
+  }
+
+  /**
+   * The top {@code k} of the given distinct vectors (numbers below {@link #distinctCount()}),
+   * every one rescored exactly and expanded to its rows, ranked as {@link #topK} ranks; zero rows
+   * join when 0 reaches the k-th best. Null when the candidates hold fewer than {@code k} rows.
+   */
+  Hit[] rankDistinct(float[] query, int[] distinct, int k) {
+    double qNorm = norm(query, 0, dim);
+    if (qNorm == 0) {
+      return firstRows(k);
+    }
+    List<Hit> hits = new ArrayList<>();
+    for (int g : distinct) {
+      double score = cosine(query, qNorm, uniqueRow[g]);
+      for (int p = groupStart[g]; p < groupStart[g + 1]; p++) {
+        hits.add(new Hit(groupRows[p], score));
+      }
+    }
+    Hit[] best = hits.size() >= k ? ranked(hits, k) : null;
+    if (best == null || (float) best[k - 1].score() <= 0f) {
+      for (int row : zeroRows) {
+        hits.add(new Hit(row, 0.0));
+      }
+      best = hits.size() >= k ? ranked(hits, k) : null;
+    }
+    return best;
+  }
+
+  /** How many distinct nonzero vectors the vocabulary holds. */
+  int distinctCount() {
+    return uniqueRow.length;
+  }
+
+  /** Distinct vector {@code g} scaled to unit length, in float32 (for an approximate index). */
+  float[] distinctUnit(int g) {
+    int row = uniqueRow[g];
+    float[] out = new float[dim];
+    for (int d = 0; d < dim; d++) {
+      out[d] = (float) (values[row * dim + d] / norms[row]);
+    }
+    return out;
+  }
+
+  /**
+   * The first {@code k} hits ranked by the float32 score callers report, ties by index: two
+   * different doubles that round to the same float must not come out in reverse index order.
+   */
+  private static Hit[] ranked(List<Hit> hits, int k) {
     hits.sort((a, b) -> {
       int c = Float.compare((float) b.score(), (float) a.score());
       return c != 0 ? c : Integer.compare(a.index(), b.index());
@@ -351,124 +360,5 @@ final class VocabularyIndex {
       s += x * x;
     }
     return Math.sqrt(s);
-  }
-
-  /**
-   * Keeps every row whose GEMM score is within {@link #MARGIN} of the running k-th best (a min-heap
-   * of the k best scores); the list is compacted as the k-th best rises.
-   */
-  private static final class Selector {
-    private final int k;
-    private final float[] heap;
-    private int heapSize;
-    private int[] rows = new int[64];
-    private float[] scores = new float[64];
-    private int count;
-
-    Selector(int k) {
-      this.k = k;
-      this.heap = new float[k];
-    }
-
-    float floor() {
-      return heapSize < k ? Float.NEGATIVE_INFINITY : heap[0] - MARGIN;
-    }
-
-    void offer(float[] block, int from, int len, int firstRow) {
-      float floor = floor();
-      int j = 0;
-      // once the heap is full almost every score is below the floor: test 16 at a time (a
-      // vectorizable max), and look at single scores only in a group that reaches the floor
-      for (; j + SCAN <= len; j += SCAN) {
-        int base = from + j;
-        float m = block[base];
-        for (int t = 1; t < SCAN; t++) {
-          m = Math.max(m, block[base + t]);
-        }
-        if (m >= floor) {
-          floor = offerEach(block, base, SCAN, firstRow + j, floor);
-        }
-      }
-      offerEach(block, from + j, len - j, firstRow + j, floor);
-      if (count > 4 * k + 1024) {
-        compact();
-      }
-    }
-
-    /** Offers {@code block[from, from + len)} (rows from {@code firstRow}) one by one; returns the new floor. */
-    private float offerEach(float[] block, int from, int len, int firstRow, float floor) {
-      for (int j = 0; j < len; j++) {
-        float x = block[from + j];
-        if (x < floor) {
-          continue;
-        }
-        add(firstRow + j, x);
-        if (heapSize < k) {
-          push(x);
-          floor = floor();
-        } else if (x > heap[0]) {
-          heap[0] = x;
-          siftDown();
-          floor = floor();
-        }
-      }
-      return floor;
-    }
-
-    private void add(int row, float score) {
-      if (count == rows.length) {
-        rows = Arrays.copyOf(rows, count * 2);
-        scores = Arrays.copyOf(scores, count * 2);
-      }
-      rows[count] = row;
-      scores[count] = score;
-      count++;
-    }
-
-    private void compact() {
-      float floor = floor();
-      int m = 0;
-      for (int c = 0; c < count; c++) {
-        if (scores[c] >= floor) {
-          rows[m] = rows[c];
-          scores[m] = scores[c];
-          m++;
-        }
-      }
-      count = m;
-    }
-
-    private void push(float x) {
-      int i = heapSize++;
-      heap[i] = x;
-      while (i > 0) {
-        int parent = (i - 1) / 2;
-        if (heap[parent] <= heap[i]) {
-          break;
-        }
-        float t = heap[parent];
-        heap[parent] = heap[i];
-        heap[i] = t;
-        i = parent;
-      }
-    }
-
-    private void siftDown() {
-      int i = 0;
-      while (true) {
-        int l = 2 * i + 1;
-        if (l >= heapSize) {
-          return;
-        }
-        int m = l + 1 < heapSize && heap[l + 1] < heap[l] ? l + 1 : l;
-        if (heap[i] <= heap[m]) {
-          return;
-        }
-        float t = heap[i];
-        heap[i] = heap[m];
-        heap[m] = t;
-        i = m;
-      }
-    }
   }
 }

@@ -74,6 +74,8 @@ class PredictCommandTest {
       {"--batch-size", "5", "--cache-size", "0"},
       {"--batch-size", "3", "--cache-size", "4", "--cache-memory", "16k"},
       {"--lazy-load", "--cache-memory", "1g"},
+      // the golden vocabulary (958 turns) is within the HNSW beam, so approximate is exact here
+      {"--decode", "approximate", "--decode-check-rate", "1"},
     };
     for (String[] v : variants) {
       Path out = tmp.resolve("optimized.jsonl");
@@ -106,6 +108,20 @@ class PredictCommandTest {
       }
     }
     assertTrue(s.get("embedding_cache").get("requests").asLong() > 0, "the fixture has turns outside the vocabulary");
+    assertEquals("exact", s.get("decode").get("mode").asText());
+    assertTrue(s.get("decode").get("recall@1").isNull(), "exact decoding is not checked");
+
+    Path approxStats = tmp.resolve("approx.json");
+    assertEquals(0, Main.run("predict", "--model", GOLDEN.resolve("model").toString(),
+        "--input", GOLDEN.resolve("windows.jsonl").toString(), "--output", out.toString(),
+        "--decode", "approximate", "--decode-check-rate", "1", "--stats-json", approxStats.toString()));
+    JsonNode a = JSON.readTree(approxStats.toFile()).get("decode");
+    assertEquals("approximate", a.get("mode").asText());
+    assertEquals(45, a.get("checked").asLong(), "every distinct window, the repeated one answered by the cache");
+    assertEquals(1.0, a.get("recall@1").asDouble());
+    assertEquals(1.0, a.get("recall@5").asDouble());
+    assertTrue(Main.run("predict", "--model", GOLDEN.resolve("model").toString(),
+        "--input", GOLDEN.resolve("windows.jsonl").toString(), "--output", out.toString(), "--decode", "fuzzy") != 0);
 
     Path legacyStats = tmp.resolve("legacy.json");
     assertEquals(0, Main.run("predict", "--model", GOLDEN.resolve("model").toString(),

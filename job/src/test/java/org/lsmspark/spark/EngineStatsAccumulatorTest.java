@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lsmspark.inference.CacheStats;
+import org.lsmspark.inference.DecodeStats;
 import org.lsmspark.inference.EngineStats;
+import org.lsmspark.tokenizer.DecodeMode;
 
 class EngineStatsAccumulatorTest {
   static EngineStats stats(double loadSeconds, long windows, long requests, long hits, long entries, long bytes) {
     return new EngineStats(true, loadSeconds, windows, 0, windows - hits, 1, 0, 0,
-        List.of(new CacheStats("prediction", true, requests, hits, 1, entries, bytes, 100, 1 << 20, 0.0)));
+        List.of(new CacheStats("prediction", true, requests, hits, 1, entries, bytes, 100, 1 << 20, 0.0)),
+        new DecodeStats(DecodeMode.EXACT, 0, 0, 0, 0, 0));
   }
 
   static final EngineStats ZERO = stats(0, 0, 0, 0, 0, 0);

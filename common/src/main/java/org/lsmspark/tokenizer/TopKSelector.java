@@ -1,0 +1,139 @@
+package org.lsmspark.tokenizer;
+
+import java.util.Arrays;
+
+/**
+ * Keeps every row whose GEMM score is within {@link VocabularyIndex#MARGIN} of the running k-th
+ * best (a min-heap of the k best scores); the list is compacted as the k-th best rises.
+ */
+final class TopKSelector {
+  /** Scores tested together before any is looked at alone. */
+  private static final int SCAN = 16;
+
+  private final int k;
+  private final float[] heap;
+  private int heapSize;
+  /** The kept candidates: distinct-vector numbers and their GEMM scores. */
+  private int[] rows = new int[64];
+  private float[] scores = new float[64];
+  private int count;
+
+  TopKSelector(int k) {
+    this.k = k;
+    this.heap = new float[k];
+  }
+
+  /** Candidates kept so far; those scoring below {@link #floor()} may be among them. */
+  int count() {
+    return count;
+  }
+
+  int row(int c) {
+    return rows[c];
+  }
+
+  float score(int c) {
+    return scores[c];
+  }
+
+  float floor() {
+    return heapSize < k ? Float.NEGATIVE_INFINITY : heap[0] - VocabularyIndex.MARGIN;
+  }
+
+  void offer(float[] block, int from, int len, int firstRow) {
+    float floor = floor();
+    int j = 0;
+    // once the heap is full almost every score is below the floor: test 16 at a time (a
+    // vectorizable max), and look at single scores only in a group that reaches the floor
+    for (; j + SCAN <= len; j += SCAN) {
+      int base = from + j;
+      float m = block[base];
+      for (int t = 1; t < SCAN; t++) {
+        m = Math.max(m, block[base + t]);
+      }
+      if (m >= floor) {
+        floor = offerEach(block, base, SCAN, firstRow + j, floor);
+      }
+    }
+    offerEach(block, from + j, len - j, firstRow + j, floor);
+    if (count > 4 * k + 1024) {
+      compact();
+    }
+  }
+
+  /** Offers {@code block[from, from + len)} (rows from {@code firstRow}) one by one; returns the new floor. */
+  private float offerEach(float[] block, int from, int len, int firstRow, float floor) {
+    for (int j = 0; j < len; j++) {
+      float x = block[from + j];
+      if (x < floor) {
+        continue;
+      }
+      add(firstRow + j, x);
+      if (heapSize < k) {
+        push(x);
+        floor = floor();
+      } else if (x > heap[0]) {
+        heap[0] = x;
+        siftDown();
+        floor = floor();
+      }
+    }
+    return floor;
+  }
+
+  private void add(int row, float score) {
+    if (count == rows.length) {
+      rows = Arrays.copyOf(rows, count * 2);
+      scores = Arrays.copyOf(scores, count * 2);
+    }
+    rows[count] = row;
+    scores[count] = score;
+    count++;
+  }
+
+  private void compact() {
+    float floor = floor();
+    int m = 0;
+    for (int c = 0; c < count; c++) {
+      if (scores[c] >= floor) {
+        rows[m] = rows[c];
+        scores[m] = scores[c];
+        m++;
+      }
+    }
+    count = m;
+  }
+
+  private void push(float x) {
+    int i = heapSize++;
+    heap[i] = x;
+    while (i > 0) {
+      int parent = (i - 1) / 2;
+      if (heap[parent] <= heap[i]) {
+        break;
+      }
+      float t = heap[parent];
+      heap[parent] = heap[i];
+      heap[i] = t;
+      i = parent;
+    }
+  }
+
+  private void siftDown() {
+    int i = 0;
+    while (true) {
+      int l = 2 * i + 1;
+      if (l >= heapSize) {
+        return;
+      }
+      int m = l + 1 < heapSize && heap[l + 1] < heap[l] ? l + 1 : l;
+      if (heap[i] <= heap[m]) {
+        return;
+      }
+      float t = heap[i];
+      heap[i] = heap[m];
+      heap[m] = t;
+      i = m;
+    }
+  }
+}
