@@ -84,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--pooling", defaultValue = "flatten", paramLabel = "POOLING", description = "flatten: keep where each value sits (format v2); global_average: the mean over the image (default: ${DEFAULT-VALUE}).")
   String pooling;
 
-  @Option(names = "--dense-units", split = ",", defaultValue = "256", description = "Units per dense layer (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dense-units", split = ",", arity = "0..1", defaultValue = "256", description = "Units per dense layer; the option without a value: none, the output reads the pooled image directly (default: ${DEFAULT-VALUE}).")
   List<Integer> denseUnits;
 
   @Option(names = "--loss", defaultValue = "contrastive", paramLabel = "LOSS", description = "contrastive: in-batch softmax over cosine similarities; mse: squared error to the next turn's embedding (default: ${DEFAULT-VALUE}).")

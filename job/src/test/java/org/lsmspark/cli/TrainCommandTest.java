@@ -72,8 +72,8 @@ class TrainCommandTest {
   @Test
   void invalidOptionsAreRefusedNamingTheOption() {
     String err = stderrOf(() -> assertEquals(2, Main.run("train", "--input", SAMPLE.toString(), "--output",
-        tmp.resolve("m").toString(), "--conv-kernels", "5,4,3")));
-    assertTrue(err.contains("lsm train: error: --conv-kernels must be odd (\"same\" convolutions), got 4"), err);
+        tmp.resolve("m").toString(), "--conv-filters", "4,4,4", "--conv-kernels", "5,4,3")));
+    assertTrue(err.contains("lsm train: error: ") && err.contains("conv_kernels must be odd"), err);
     err = stderrOf(() -> assertEquals(2, Main.run("train", "--input", SAMPLE.toString(), "--output",
         tmp.resolve("m").toString(), "--validation-split", "1.5")));
     assertTrue(err.contains("--validation-split must be in [0, 1), got 1.5"), err);
