@@ -184,7 +184,15 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public void batch(int epoch, int epochs, int done, int total, double loss, double windowsPerSecond) {
       long now = System.nanoTime();
-      if (!terminal || (done < total && now - lastDraw < 250_000_000L)) {
+      if (!terminal) {
+        // logs get a line per tenth of an epoch instead of a bar
+        if (done < total && done * 10 / total != (done - 1) * 10 / total) {
+          LOG.info(String.format("epoch %d/%d: %d/%d batches, loss %.5f, %.0f windows/s", epoch, epochs, done, total,
+              loss, windowsPerSecond));
+        }
+        return;
+      }
+      if (done < total && now - lastDraw < 250_000_000L) {
         return;
       }
       lastDraw = now;
