@@ -8,15 +8,13 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.lsmspark.model.ModelConfig;
 import org.lsmspark.model.Tensor;
-import org.lsmspark.model.TokenizerConfig;
-import org.lsmspark.model.WaveformConfig;
 
 class ReservoirInitTest {
 
   private static ModelConfig config(double sparsity) {
     TrainingOptions o = TrainingOptions.builder().embeddingDim(40).reservoirUnits(java.util.List.of(300, 50))
         .sparsity(sparsity).build();
-    return new ModelConfig("r", 10, 40, TokenizerConfig.defaults(), o.reservoirConfig(), WaveformConfig.V1, o.cnnConfig());
+    return o.architecture("r");
   }
 
   @Test

@@ -1,10 +1,10 @@
 package org.lsmspark.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Ingests the bundled sample corpus (400 dialogues of the Schema-Guided Dialogue dataset, CC BY-SA 4.0,",
-      "see NOTICE), trains a model on it with the project's trainer unless one is there already, scores",
-      "every turn with Spark embedded in this JVM, and prints where the predictions and the manifest are."
+      "see NOTICE), trains a model on its first 340 conversations unless one is there already, ranks the",
+      "next turns of the other 60 against BM25 (1-of-100), scores every turn with Spark embedded in this JVM,",
+      "and prints how many distinct turns it predicted and where the predictions and the manifest are."
     })
 final class DemoCommand implements Callable<Integer> {
   static final String SAMPLE = "/org/lsmspark/sample/sgd-sample.jsonl.gz";
@@ -39,8 +40,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--master", defaultValue = "local[*]", description = "Spark master (default: ${DEFAULT-VALUE}).")
   String master;
 
-  @Option(names = "--epochs", defaultValue = "3", description = "Training epochs for the demo model (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "10", description = "Training epochs for the demo model (default: ${DEFAULT-VALUE}).")
   int epochs;
+
+  /** Conversations of the sample the demo model never sees: the last ones, by conversation id. */
+  static final int HELD_OUT = 60;
 
   @Override
   public Integer call() throws IOException {
@@ -49,32 +53,40 @@ final class DemoCommand implements Callable<Integer> {
         : System.getProperty("lsm.home") != null ? Path.of(System.getProperty("lsm.home"), "work", "demo")
         : Path.of("lsm-demo");
     Files.createDirectories(home);
-    Path sample = home.resolve("sgd-sample.jsonl.gz");
     Path corpus = home.resolve("corpus");
+    Path trainSplit = corpus.resolve("split=train");
+    Path heldOutSplit = corpus.resolve("split=heldout");
     Path model = home.resolve("model");
     Path predictions = home.resolve("predictions");
 
-    if (!Files.isDirectory(corpus)) {
-      try (InputStream in = DemoCommand.class.getResourceAsStream(SAMPLE)) {
-        Files.copy(in, sample, StandardCopyOption.REPLACE_EXISTING);
-      }
-      Ingest.Result r = Ingest.run(SparkSessions.create("lsm demo", master), sample.toString(), corpus.toString());
-      say("ingested %d turns of the sample into %s", r.ingested(), corpus);
+    if (!Files.isDirectory(heldOutSplit)) {
+      SampleSplit.Files files = SampleSplit.write(DemoCommand.class.getResourceAsStream(SAMPLE), home, HELD_OUT);
+      SparkSession spark = SparkSessions.create("lsm demo", master);
+      long train = Ingest.run(spark, files.train().toString(), trainSplit.toString()).ingested();
+      long heldOut = Ingest.run(spark, files.heldOut().toString(), heldOutSplit.toString()).ingested();
+      say("ingested %d turns of the sample into %s: %d for training, %d from %d held-out conversations",
+          train + heldOut, corpus, train, heldOut, HELD_OUT);
     } else {
       say("corpus already ingested in %s", corpus);
     }
 
     if (!Files.isRegularFile(model.resolve("model.json"))) {
-      say("training a model on the sample (%d epochs; the first one includes the graph's warm-up)", epochs);
-      int code = new CommandLine(new TrainCommand()).execute("--input", corpus.toString(), "--output",
-          model.toString(), "--epochs", String.valueOf(epochs), "--embedding-dim", "64", "--max-features", "4000",
-          "--model-id", "lsm-demo-sgd400");
-      if (code != 0) {
-        throw new Main.UserException("training the demo model failed (exit code " + code + ")");
-      }
+      say("training a model on the sample's first conversations (%d epochs at most)", epochs);
+      // small data wants a linear read-out and a softer temperature (README, "Training on little data")
+      run("training the demo model", new TrainCommand(), "--input", trainSplit.toString(), "--output",
+          model.toString(), "--epochs", String.valueOf(epochs), "--patience", String.valueOf(epochs),
+          "--embedding-dim", "64", "--max-features", "4000", "--reservoir-units", "64", "--dense-units",
+          "--batch-size", "32", "--temperature", "0.1", "--model-id", "lsm-demo-sgd340");
     } else {
       say("model already trained in %s", model);
     }
+    Path evaluation = home.resolve("evaluation.json");
+    run("evaluating the demo model", new EvaluateCommand(), "--model", model.toString(), "--input",
+        heldOutSplit.toString(), "--output", evaluation.toString());
+    JsonNode oneOf100 = new ObjectMapper().readTree(evaluation.toFile()).path("one_of_100");
+    say("held-out conversations, 1-of-100 R@1: model %.3f, BM25 %.3f, random %.3f (%s)",
+        oneOf100.path("model").path("recall@1").asDouble(), oneOf100.path("baselines").path("bm25").path("recall@1").asDouble(),
+        oneOf100.path("baselines").path("random").path("recall@1").asDouble(), evaluation);
 
     SparkSession spark = SparkSessions.create("lsm demo", master);
     ScoreJob.Result result = ScoreJob.run(spark, new ScoreJob.Request(model.toString(), corpus.toString(),
@@ -82,6 +94,9 @@ final class DemoCommand implements Callable<Integer> {
         new ScoreSettings(WindowMode.ALL, 1, 256, 5, 10_000, 256L << 20, false),
         LocalDate.now(ZoneOffset.UTC), 0, false));
     ScoreCommand.print(result);
+    long distinct = spark.read().parquet(result.summary().output())
+        .where("run_id = '" + result.runId() + "' and status = 'ok'").select("predicted_text").distinct().count();
+    say("%d distinct predicted turns over %d windows", distinct, result.summary().counts().rowsWritten());
     examples(spark, result);
     say("done in %.1f s. Predictions: %s (Parquet, partitioned by run_date); manifest: %s", (System.nanoTime() - t0) / 1e9,
         predictions, result.manifest());
@@ -97,6 +112,13 @@ final class DemoCommand implements Callable<Integer> {
       say("example %s turn %d: predicted \"%s\" (confidence %.2f), actual \"%s\"", r.getAs("conversation_id"),
           (Integer) r.getAs("turn_index"), r.getAs("predicted_text"), (Float) r.getAs("confidence"),
           r.getAs("actual_text"));
+    }
+  }
+
+  private static void run(String what, Object command, String... args) {
+    int code = new CommandLine(command).execute(args);
+    if (code != 0) {
+      throw new Main.UserException(what + " failed (exit code " + code + ")");
     }
   }
 

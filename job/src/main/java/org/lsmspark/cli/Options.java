@@ -22,6 +22,19 @@ final class Options {
     }
   }
 
+  /** One of an enum's constants, named in lower case on the command line (global_average → GLOBAL_AVERAGE). */
+  static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
+    StringBuilder valid = new StringBuilder();
+    for (E e : type.getEnumConstants()) {
+      String name = e.name().toLowerCase(java.util.Locale.ROOT);
+      if (name.equals(value)) {
+        return e;
+      }
+      valid.append(valid.length() == 0 ? "" : ", ").append(name);
+    }
+    throw new Main.UserException(option + " must be one of " + valid + ", got \"" + value + "\"");
+  }
+
   /** A byte count: digits with an optional k, m or g suffix (powers of 1024; "mb", "mib" also read). */
   static long bytes(String option, String value) {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*(?:([kmg])(?:i?b)?|b)?\\s*")

@@ -3,8 +3,10 @@ package org.lsmspark.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.lsmspark.model.CnnConfig;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelDirectory;
+import org.lsmspark.model.WaveformConfig;
 import org.lsmspark.training.Trainer;
 import org.lsmspark.training.TrainingOptions;
 import org.slf4j.Logger;
@@ -12,13 +14,13 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code lsm train}: fits a model on a corpus and writes it in format v1. */
+/** {@code lsm train}: fits a model on a corpus and writes it in format v1 or v2. */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Trains a next-turn model on a corpus of conversations and writes it as a model directory (format v1).",
+      "Trains a next-turn model on a corpus of conversations and writes it as a model directory (format v2 by default, v1 with --waveform rolling --no-input-channel --pooling global_average).",
       "CORPUS: Parquet or JSON lines (.jsonl, .jsonl.gz) of turns {dialogue_id, turn_index, text}, or a",
       "file of JSON strings (one conversation). The same seed and input give byte-identical files."
     })
@@ -46,7 +48,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--ngram-max", defaultValue = "2", description = "Longest n-gram (default: ${DEFAULT-VALUE}).")
   int ngramMax;
 
-  @Option(names = "--reservoir-units", split = ",", defaultValue = "256,128,64", description = "Units per reservoir layer (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--reservoir-units", split = ",", defaultValue = "128", description = "Units per reservoir layer (default: ${DEFAULT-VALUE}).")
   List<Integer> reservoirUnits;
 
   @Option(names = "--reservoir-frequencies", split = ",", description = "Sine frequency per layer (default: 1.0 + 0.5·i).")
@@ -64,22 +66,43 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-multichannel", description = "Feed only the last reservoir layer to the CNN.")
   boolean noMultichannel;
 
-  @Option(names = "--no-attention", description = "No spatial attention before the convolutions.")
-  boolean noAttention;
+  @Option(names = "--waveform", defaultValue = "stacked", paramLabel = "LAYOUT", description = "stacked: row t is turn t's whole output (format v2); rolling: shifted by t and cut to W columns (format v1) (default: ${DEFAULT-VALUE}).")
+  String waveform;
 
-  @Option(names = "--conv-filters", split = ",", defaultValue = "32,64,128", description = "Filters per convolution (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--no-input-channel", description = "Do not show the turn embedding itself to the CNN (format v1 has no input channel).")
+  boolean noInputChannel;
+
+  @Option(names = "--attention", description = "Spatial attention (7×7 convolution) before the convolutions, as format v1's original.")
+  boolean attention;
+
+  @Option(names = "--conv-filters", split = ",", defaultValue = "4", description = "Filters per convolution (default: ${DEFAULT-VALUE}).")
   List<Integer> convFilters;
 
-  @Option(names = "--conv-kernels", split = ",", defaultValue = "5,3,3", description = "Kernel size per convolution, odd (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--conv-kernels", split = ",", defaultValue = "1", description = "Kernel size per convolution, odd (default: ${DEFAULT-VALUE}).")
   List<Integer> convKernels;
 
-  @Option(names = "--dense-units", split = ",", defaultValue = "256,128", description = "Units per dense layer (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--pooling", defaultValue = "flatten", paramLabel = "POOLING", description = "flatten: keep where each value sits (format v2); global_average: the mean over the image (default: ${DEFAULT-VALUE}).")
+  String pooling;
+
+  @Option(names = "--dense-units", split = ",", arity = "0..1", defaultValue = "256", description = "Units per dense layer; the option without a value: none, the output reads the pooled image directly (default: ${DEFAULT-VALUE}).")
   List<Integer> denseUnits;
 
-  @Option(names = "--epochs", defaultValue = "20", description = "Training epochs; 0 writes the initialised model (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--loss", defaultValue = "contrastive", paramLabel = "LOSS", description = "contrastive: in-batch softmax over cosine similarities; mse: squared error to the next turn's embedding (default: ${DEFAULT-VALUE}).")
+  String loss;
+
+  @Option(names = "--temperature", defaultValue = "0.05", description = "Divides the cosine similarities of the contrastive loss (default: ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(names = "--dropout", defaultValue = "0.3", description = "Dropout after each dense layer while training (default: ${DEFAULT-VALUE}).")
+  double dropout;
+
+  @Option(names = "--patience", defaultValue = "2", description = "Stop after this many epochs without a better validation R@1/100 (default: ${DEFAULT-VALUE}).")
+  int patience;
+
+  @Option(names = "--epochs", defaultValue = "8", description = "Training epochs; 0 writes the initialised model (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "Windows per step (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = "512", description = "Windows per step (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
@@ -113,8 +136,9 @@ final class TrainCommand implements Callable<Integer> {
     ModelBundle bundle = result.bundle();
     if (result.bestEpoch() > 0) {
       Trainer.EpochStats best = result.epochs().get(result.bestEpoch() - 1);
-      LOG.info(String.format("best epoch %d of %d: validation loss %.6f, training loss %.6f; its weights are kept",
-          best.epoch(), result.epochs().size(), best.validationLoss(), best.trainLoss()));
+      LOG.info(String.format("best epoch %d of %d: validation R@1/100 %.4f, validation loss %.6f, training loss %.6f;"
+          + " its weights are kept", best.epoch(), result.epochs().size(), best.validationRecall(),
+          best.validationLoss(), best.trainLoss()));
     }
     long tw = System.nanoTime();
     ModelDirectory.write(bundle, output);
@@ -133,7 +157,11 @@ final class TrainCommand implements Callable<Integer> {
     return TrainingOptions.builder().windowSize(windowSize).embeddingDim(embeddingDim).maxFeatures(maxFeatures)
         .minDf(minDf).ngramMax(ngramMax).reservoirUnits(reservoirUnits).frequencies(frequencies)
         .amplitudes(amplitudes).decays(decays).sparsity(sparsity).multichannel(!noMultichannel)
-        .attention(!noAttention).convFilters(convFilters).convKernels(convKernels).denseUnits(denseUnits)
+        .waveform(new WaveformConfig(Options.choice("--waveform", waveform, WaveformConfig.Layout.class), !noInputChannel))
+        .attention(attention).convFilters(convFilters).convKernels(convKernels)
+        .pooling(Options.choice("--pooling", pooling, CnnConfig.Pooling.class)).denseUnits(denseUnits)
+        .loss(Options.choice("--loss", loss, TrainingOptions.Loss.class)).temperature(temperature).dropout(dropout)
+        .patience(patience)
         .epochs(epochs).batchSize(batchSize).learningRate(learningRate).validationSplit(validationSplit)
         .maxWindows(maxWindows).seed(seed).threads(threads).reservoirInputStd(reservoirInputStd).modelId(modelId).build();
   }
@@ -156,7 +184,15 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public void batch(int epoch, int epochs, int done, int total, double loss, double windowsPerSecond) {
       long now = System.nanoTime();
-      if (!terminal || (done < total && now - lastDraw < 250_000_000L)) {
+      if (!terminal) {
+        // logs get a line per tenth of an epoch instead of a bar
+        if (done < total && done * 10 / total != (done - 1) * 10 / total) {
+          LOG.info(String.format("epoch %d/%d: %d/%d batches, loss %.5f, %.0f windows/s", epoch, epochs, done, total,
+              loss, windowsPerSecond));
+        }
+        return;
+      }
+      if (done < total && now - lastDraw < 250_000_000L) {
         return;
       }
       lastDraw = now;
@@ -172,8 +208,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public void epoch(Trainer.EpochStats s, boolean best) {
-      LOG.info(String.format("epoch %d: training loss %.6f, validation loss %.6f%s, %.1f s, %.0f windows/s",
-          s.epoch(), s.trainLoss(), s.validationLoss(), best ? " (best so far)" : "", s.seconds(),
+      LOG.info(String.format("epoch %d: training loss %.6f, validation loss %.6f, validation R@1/100 %.4f%s, %.1f s,"
+          + " %.0f windows/s", s.epoch(), s.trainLoss(), s.validationLoss(), s.validationRecall(),
+          best ? " (best so far)" : "", s.seconds(),
           s.windowsPerSecond()));
     }
   }

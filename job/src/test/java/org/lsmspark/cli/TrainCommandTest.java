@@ -32,7 +32,11 @@ class TrainCommandTest {
     return new String[] {"train", "--input", GOLDEN.resolve("tokenizer-fit/corpus.jsonl").toString(),
         "--output", out.toString(), "--epochs", "0",
         "--embedding-dim", p.get("embedding_dim").asText(), "--max-features", p.get("max_features").asText(),
-        "--min-df", p.get("min_df").asText(), "--ngram-max", p.get("ngram_max").asText()};
+        "--min-df", p.get("min_df").asText(), "--ngram-max", p.get("ngram_max").asText(),
+        // the README's recipe for a format-v1 model of the original's shape
+        "--reservoir-units", "256,128,64", "--waveform", "rolling", "--no-input-channel", "--attention",
+        "--conv-filters", "32,64,128", "--conv-kernels", "5,3,3", "--pooling", "global_average",
+        "--dense-units", "256,128", "--loss", "mse"};
   }
 
   @Test
@@ -47,8 +51,10 @@ class TrainCommandTest {
     assertClose(WeightFiles.VOCAB_EMBEDDINGS, want, got, 1e-4);
     assertClose(WeightFiles.COMPONENTS, want, got, 1e-4);
     assertEquals(want.config().tokenizer(), got.config().tokenizer());
-    assertEquals(want.config().reservoir(), got.config().reservoir(), "default reservoir = the original's");
-    assertEquals(want.config().cnn(), got.config().cnn(), "default CNN = the original's");
+    assertEquals(want.config().reservoir(), got.config().reservoir(), "the v1 recipe's reservoir = the original's");
+    assertEquals(want.config().waveform(), got.config().waveform(), "the v1 recipe's waveform = the original's");
+    assertEquals(want.config().cnn(), got.config().cnn(), "the v1 recipe's CNN = the original's");
+    assertEquals(1, got.config().formatVersion());
   }
 
   @Test
@@ -72,8 +78,8 @@ class TrainCommandTest {
   @Test
   void invalidOptionsAreRefusedNamingTheOption() {
     String err = stderrOf(() -> assertEquals(2, Main.run("train", "--input", SAMPLE.toString(), "--output",
-        tmp.resolve("m").toString(), "--conv-kernels", "5,4,3")));
-    assertTrue(err.contains("lsm train: error: --conv-kernels must be odd (\"same\" convolutions), got 4"), err);
+        tmp.resolve("m").toString(), "--conv-filters", "4,4,4", "--conv-kernels", "5,4,3")));
+    assertTrue(err.contains("lsm train: error: ") && err.contains("conv_kernels must be odd"), err);
     err = stderrOf(() -> assertEquals(2, Main.run("train", "--input", SAMPLE.toString(), "--output",
         tmp.resolve("m").toString(), "--validation-split", "1.5")));
     assertTrue(err.contains("--validation-split must be in [0, 1), got 1.5"), err);
