@@ -170,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
   static final class Progress implements Trainer.Listener {
     private final PrintStream err;
     private final boolean terminal = System.console() != null;
-    private long lastDraw;
+    private long lastDraw = System.nanoTime();
 
     Progress(PrintStream err) {
       this.err = err;
@@ -185,8 +185,9 @@ final class TrainCommand implements Callable<Integer> {
     public void batch(int epoch, int epochs, int done, int total, double loss, double windowsPerSecond) {
       long now = System.nanoTime();
       if (!terminal) {
-        // logs get a line per tenth of an epoch instead of a bar
-        if (done < total && done * 10 / total != (done - 1) * 10 / total) {
+        // logs get a progress line every half minute instead of a bar
+        if (done < total && now - lastDraw >= 30_000_000_000L) {
+          lastDraw = now;
           LOG.info(String.format("epoch %d/%d: %d/%d batches, loss %.5f, %.0f windows/s", epoch, epochs, done, total,
               loss, windowsPerSecond));
         }
