@@ -9,12 +9,13 @@ import java.util.function.Supplier;
 /**
  * Mutes standard output for the calling thread only while SameDiff builds a gradient graph:
  * ND4J 1.0.0-M2.1 prints one line per op there with {@code System.out.println}, not through a
- * logger. Standard output is wrapped once by a stream that drops bytes written by a muted thread
- * and passes every other thread's through, so no other thread loses output.
+ * logger. Standard output is wrapped by a stream that drops bytes written by a muted thread and
+ * passes every other thread's through, so no other thread loses output.
  */
 final class SameDiffQuiet {
   private static final ThreadLocal<Boolean> MUTED = ThreadLocal.withInitial(() -> false);
-  private static boolean installed;
+  /** The stream this class put in place; wrapped again if someone replaces standard output since. */
+  private static PrintStream installed;
 
   private SameDiffQuiet() {}
 
@@ -29,7 +30,7 @@ final class SameDiffQuiet {
   }
 
   private static synchronized void install() {
-    if (installed) {
+    if (System.out == installed) {
       return;
     }
     OutputStream filtered = new FilterOutputStream(System.out) {
@@ -47,7 +48,7 @@ final class SameDiffQuiet {
         }
       }
     };
-    System.setOut(new PrintStream(filtered, true));
-    installed = true;
+    installed = new PrintStream(filtered, true);
+    System.setOut(installed);
   }
 }
