@@ -1,6 +1,7 @@
 package org.lsmspark.spark;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.lsmspark.model.BundleCodec;
 import org.lsmspark.model.ModelBundle;
@@ -33,6 +34,16 @@ public final class LsmKryoRegistrator implements KryoRegistrator {
     "scala.Some",
   };
 
+  /**
+   * What an Iceberg write ships: the table it broadcasts and the files its tasks commit, deep
+   * graphs Iceberg makes {@code Serializable}, so Java serialization carries them whole.
+   */
+  private static final String[] ICEBERG_CLASSES = {
+    "org.apache.iceberg.spark.source.SerializableTableWithSize",
+    "org.apache.iceberg.spark.source.SerializableTableWithSize$SerializableMetadataTableWithSize",
+    "org.apache.iceberg.spark.source.SparkWrite$TaskCommit",
+  };
+
   @Override
   public void registerClasses(Kryo kryo) {
     kryo.register(ModelBundle.class, new BundleCodec());
@@ -48,6 +59,13 @@ public final class LsmKryoRegistrator implements KryoRegistrator {
         kryo.register(Class.forName(name, false, Thread.currentThread().getContextClassLoader()));
       } catch (ClassNotFoundException e) {
         // a cluster without Delta Lake writes no Delta tables
+      }
+    }
+    for (String name : ICEBERG_CLASSES) {
+      try {
+        kryo.register(Class.forName(name, false, Thread.currentThread().getContextClassLoader()), new JavaSerializer());
+      } catch (ClassNotFoundException e) {
+        // a cluster without Iceberg writes no Iceberg tables
       }
     }
   }
