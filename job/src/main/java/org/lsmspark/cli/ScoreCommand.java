@@ -6,6 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.lsmspark.spark.Corpus;
+import org.lsmspark.spark.IncrementalScoreJob;
 import org.lsmspark.spark.RunManifest;
 import org.lsmspark.spark.ScoreJob;
 import org.lsmspark.spark.ScoreSettings;
@@ -66,11 +67,18 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--allow-foreign-output", description = "Write even when --output holds files that are not part of a prediction table.")
   boolean allowForeignOutput;
 
+  @Option(names = "--incremental", description = "Score only what arrived since the last run (Structured Streaming, Trigger.AvailableNow); needs --checkpoint and --output-format delta.")
+  boolean incremental;
+
+  @Option(names = "--checkpoint", description = "The incremental run's checkpoint folder: what was scored, kept between runs.")
+  String checkpoint;
+
   @Override
   public Integer call() {
     ScoreJob.Request request = request();
     SparkSession spark = SparkSessions.create("lsm score", master.master);
-    ScoreJob.Result r = ScoreJob.run(spark, request);
+    ScoreJob.Result r = incremental ? IncrementalScoreJob.run(spark, request, checkpoint)
+        : ScoreJob.run(spark, request);
     print(r);
     return r.counts().errors() > 0 ? 1 : 0;
   }
@@ -108,6 +116,14 @@ final class ScoreCommand implements Callable<Integer> {
       format = TableFormat.parse("--output-format", outputFormat);
     } catch (IllegalArgumentException e) {
       throw new Main.UserException(e.getMessage());
+    }
+    if (incremental != (checkpoint != null)) {
+      throw new Main.UserException(incremental ? "--incremental needs --checkpoint DIR"
+          : "--checkpoint applies to --incremental runs only");
+    }
+    if (incremental && format != TableFormat.DELTA) {
+      throw new Main.UserException("--incremental needs --output-format delta: a conversation sent again replaces its"
+          + " rows, which a " + format.label() + " table cannot do in one commit");
     }
     if (warehouse != null && format != TableFormat.ICEBERG) {
       throw new Main.UserException("--warehouse applies to --output-format iceberg only");

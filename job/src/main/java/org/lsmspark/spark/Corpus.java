@@ -107,6 +107,11 @@ public final class Corpus {
     return out;
   }
 
+  /** The format {@code auto} reads {@code path} as: by extension, a Delta log, or the files in a folder. */
+  public static String detect(SparkSession spark, String path) {
+    return format(spark, path);
+  }
+
   private static String format(SparkSession spark, String path) {
     String p = path.toLowerCase(Locale.ROOT);
     if (p.endsWith(".jsonl") || p.endsWith(".json") || p.endsWith(".jsonl.gz") || p.endsWith(".json.gz")) {
