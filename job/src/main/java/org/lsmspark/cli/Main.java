@@ -1,6 +1,5 @@
 package org.lsmspark.cli;
 
-import java.io.UncheckedIOException;
 import org.lsmspark.model.ModelFormatException;
 import org.lsmspark.spark.Redaction;
 import picocli.CommandLine;
@@ -18,30 +17,42 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code;
+    try {
+      code = run(args);
+    } catch (Throwable t) { // an Error (out of memory...) is a failure too, not "rows in error"
+      t.printStackTrace();
+      code = ExitCode.FAILURE;
+    }
+    System.exit(code);
   }
 
-  /** Runs one command and returns its exit code: 0 done, 1 some input failed, 2 usage or fatal error. */
+  /** Runs one command and returns its {@link ExitCode}. */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      // user errors get one line; anything else is a bug and keeps its stack trace
-      if (e instanceof ModelFormatException || e instanceof IllegalArgumentException
-          || e instanceof UncheckedIOException || e instanceof UserException) {
+      if (isUsage(e)) { // the user's to fix: one line
         cmd.getErr().println("lsm " + cmd.getCommandName() + ": error: " + Redaction.text(e.getMessage()));
         if (System.getenv("LSM_DEBUG") != null) {
           e.printStackTrace(cmd.getErr());
         }
-        return 2;
+        return ExitCode.USAGE;
       }
-      throw e;
+      cmd.getErr().println("lsm " + cmd.getCommandName() + ": failed: " + Redaction.text(String.valueOf(e.getMessage())));
+      e.printStackTrace(cmd.getErr());
+      return ExitCode.FAILURE;
     });
     cli.setParameterExceptionHandler((e, a) -> {
       e.getCommandLine().getErr().println("lsm: " + e.getMessage());
       e.getCommandLine().getErr().println("Try 'lsm " + e.getCommandLine().getCommandName() + " --help'.");
-      return 2;
+      return ExitCode.USAGE;
     });
     return cli.execute(args);
+  }
+
+  /** Errors in what the user gave: options, the model, the input's schema. */
+  static boolean isUsage(Exception e) {
+    return e instanceof UserException || e instanceof ModelFormatException || e instanceof IllegalArgumentException;
   }
 
   @Override

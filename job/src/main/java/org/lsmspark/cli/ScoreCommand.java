@@ -5,10 +5,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.lsmspark.spark.Corpus;
+import org.lsmspark.spark.IncrementalScoreJob;
 import org.lsmspark.spark.RunManifest;
 import org.lsmspark.spark.ScoreJob;
 import org.lsmspark.spark.ScoreSettings;
 import org.lsmspark.spark.SparkSessions;
+import org.lsmspark.spark.TableFormat;
 import org.lsmspark.spark.WindowMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +24,9 @@ import picocli.CommandLine.Option;
     description = {
       "Scores a dialogue corpus (Parquet or JSON lines; one row per turn, or one row per",
       "conversation with an array of turns) and writes predictions as Parquet partitioned by",
-      "run_date, replacing only that date's partition, with a run manifest under _runs/."
+      "run_date (Parquet folder, Delta or Iceberg table), replacing only that date in one",
+      "commit, with a run manifest under _runs/.",
+      "Exit codes: 0 all rows scored, 1 some rows in error, 2 usage or bad input, 3 the run failed."
     })
 final class ScoreCommand implements Callable<Integer> {
   @Mixin ModelOption model;
@@ -35,8 +40,17 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, description = "Corpus: Parquet directory or JSON lines.")
   String input;
 
-  @Option(names = "--output", required = true, description = "Prediction table (Parquet directory).")
+  @Option(names = "--output", required = true, description = "Prediction table: a folder (parquet, delta) or a table name (iceberg).")
   String output;
+
+  @Option(names = "--output-format", defaultValue = "parquet", description = "parquet, delta or iceberg (default: ${DEFAULT-VALUE}).")
+  String outputFormat;
+
+  @Option(names = "--input-format", defaultValue = "auto", description = "auto (by the path), parquet, json, csv, delta or iceberg (default: ${DEFAULT-VALUE}).")
+  String inputFormat;
+
+  @Option(names = "--warehouse", description = "Root folder of the default Iceberg catalog (Hadoop catalog 'lsm'), for --output-format iceberg.")
+  String warehouse;
 
   @Option(names = "--mode", defaultValue = "all", description = "all: every turn with enough context; last: the reply after each conversation (default: ${DEFAULT-VALUE}).")
   String mode;
@@ -53,11 +67,18 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--allow-foreign-output", description = "Write even when --output holds files that are not part of a prediction table.")
   boolean allowForeignOutput;
 
+  @Option(names = "--incremental", description = "Score only what arrived since the last run (Structured Streaming, Trigger.AvailableNow); needs --checkpoint and --output-format delta.")
+  boolean incremental;
+
+  @Option(names = "--checkpoint", description = "The incremental run's checkpoint folder: what was scored, kept between runs.")
+  String checkpoint;
+
   @Override
   public Integer call() {
     ScoreJob.Request request = request();
     SparkSession spark = SparkSessions.create("lsm score", master.master);
-    ScoreJob.Result r = ScoreJob.run(spark, request);
+    ScoreJob.Result r = incremental ? IncrementalScoreJob.run(spark, request, checkpoint)
+        : ScoreJob.run(spark, request);
     print(r);
     return r.counts().errors() > 0 ? 1 : 0;
   }
@@ -87,8 +108,28 @@ final class ScoreCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new Main.UserException("--" + e.getMessage());
     }
+    if (!Corpus.FORMATS.contains(inputFormat)) {
+      throw new Main.UserException("--input-format must be one of " + Corpus.FORMATS + ", got \"" + inputFormat + "\"");
+    }
+    TableFormat format;
+    try {
+      format = TableFormat.parse("--output-format", outputFormat);
+    } catch (IllegalArgumentException e) {
+      throw new Main.UserException(e.getMessage());
+    }
+    if (incremental != (checkpoint != null)) {
+      throw new Main.UserException(incremental ? "--incremental needs --checkpoint DIR"
+          : "--checkpoint applies to --incremental runs only");
+    }
+    if (incremental && format != TableFormat.DELTA) {
+      throw new Main.UserException("--incremental needs --output-format delta: a conversation sent again replaces its"
+          + " rows, which a " + format.label() + " table cannot do in one commit");
+    }
+    if (warehouse != null && format != TableFormat.ICEBERG) {
+      throw new Main.UserException("--warehouse applies to --output-format iceberg only");
+    }
     return new ScoreJob.Request(model.model, input, output, columns.columns(), settings, date, partitions,
-        allowForeignOutput);
+        allowForeignOutput, inputFormat, format, warehouse);
   }
 
   static void print(ScoreJob.Result r) {
@@ -102,7 +143,7 @@ final class ScoreCommand implements Callable<Integer> {
         new java.util.TreeMap<>(s.modelLoadsPerExecutor()));
     s.engines().caches().forEach((name, cache) -> System.err.printf("lsm score: %s cache: %d requests, hit rate %.1f%%%n",
         name, cache.requests(), 100 * cache.hitRate()));
-    System.err.printf("lsm score: predictions in %s (run_date=%s), manifest %s%n", s.output(), s.runDate(),
-        r.manifest());
+    System.err.printf("lsm score: predictions in %s table %s (run_date=%s%s), manifest %s%n", s.table().format(),
+        s.output(), s.runDate(), s.table().version() < 0 ? "" : ", version " + s.table().version(), r.manifest());
   }
 }

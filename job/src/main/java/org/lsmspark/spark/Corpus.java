@@ -37,11 +37,28 @@ public final class Corpus {
 
   private Corpus() {}
 
+  /** The input formats {@link #load(SparkSession, String, String)} reads; {@code auto} goes by the path. */
+  public static final java.util.List<String> FORMATS = java.util.List.of("auto", "parquet", "json", "csv", "delta",
+      "iceberg");
+
   /** The raw table at {@code path}, format chosen by extension (a directory is Parquet unless it holds JSON or CSV). */
   public static Dataset<Row> load(SparkSession spark, String path) {
-    String format = format(spark, path);
+    return load(spark, path, "auto");
+  }
+
+  /**
+   * The raw table at {@code path} in {@code format}, one of {@link #FORMATS}: a Delta table is a
+   * path, an Iceberg table a path or a name in a catalog configured through Spark conf.
+   */
+  public static Dataset<Row> load(SparkSession spark, String path, String inputFormat) {
+    if (!FORMATS.contains(inputFormat)) {
+      throw new IllegalArgumentException("--input-format must be one of " + FORMATS + ", got \"" + inputFormat + "\"");
+    }
+    String format = inputFormat.equals("auto") ? format(spark, path) : inputFormat;
     try {
       return switch (format) {
+        case "delta" -> spark.read().format("delta").load(path);
+        case "iceberg" -> spark.read().format("iceberg").load(path);
         case "json" -> spark.read().json(path);
         case "csv" -> spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").csv(path);
         default -> spark.read().parquet(path);
@@ -90,6 +107,11 @@ public final class Corpus {
     return out;
   }
 
+  /** The format {@code auto} reads {@code path} as: by extension, a Delta log, or the files in a folder. */
+  public static String detect(SparkSession spark, String path) {
+    return format(spark, path);
+  }
+
   private static String format(SparkSession spark, String path) {
     String p = path.toLowerCase(Locale.ROOT);
     if (p.endsWith(".jsonl") || p.endsWith(".json") || p.endsWith(".jsonl.gz") || p.endsWith(".json.gz")) {
@@ -108,6 +130,9 @@ public final class Corpus {
         throw new SchemaException("input " + path + " does not exist");
       }
       if (fs.getFileStatus(fsPath).isDirectory()) {
+        if (fs.exists(new org.apache.hadoop.fs.Path(fsPath, DeltaSink.LOG_DIR))) {
+          return "delta"; // its folder also holds Parquet files, some of them removed from the table
+        }
         for (var st : fs.listStatus(fsPath)) {
           String name = st.getPath().getName().toLowerCase(Locale.ROOT);
           if (name.startsWith("_") || name.startsWith(".")) {

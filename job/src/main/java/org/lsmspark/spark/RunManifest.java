@@ -1,11 +1,13 @@
 package org.lsmspark.spark;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,10 +17,12 @@ import java.util.TreeMap;
  * the snake-case names of the components (the README documents them).
  */
 @JsonPropertyOrder({"run_id", "model_id", "model_fingerprint", "model", "input", "output", "run_date", "finished_at",
-    "options", "counts", "model_loads_per_executor", "engines", "durations", "windows_per_second"})
+    "options", "counts", "model_loads_per_executor", "engines", "durations", "windows_per_second", "table",
+    "incremental"})
 public record RunManifest(String runId, String modelId, String modelFingerprint, String model, String input,
     String output, String runDate, String finishedAt, Options options, Counts counts,
-    Map<String, Long> modelLoadsPerExecutor, Engines engines, Durations durations, double windowsPerSecond) {
+    Map<String, Long> modelLoadsPerExecutor, Engines engines, Durations durations, double windowsPerSecond,
+    Table table, @JsonInclude(JsonInclude.Include.NON_NULL) Incremental incremental) {
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -28,6 +32,32 @@ public record RunManifest(String runId, String modelId, String modelFingerprint,
   public RunManifest {
     modelLoadsPerExecutor = Map.copyOf(modelLoadsPerExecutor);
   }
+
+  /** A batch run's manifest into a Parquet folder (no table version). */
+  public RunManifest(String runId, String modelId, String modelFingerprint, String model, String input,
+      String output, String runDate, String finishedAt, Options options, Counts counts,
+      Map<String, Long> modelLoadsPerExecutor, Engines engines, Durations durations, double windowsPerSecond) {
+    this(runId, modelId, modelFingerprint, model, input, output, runDate, finishedAt, options, counts,
+        modelLoadsPerExecutor, engines, durations, windowsPerSecond,
+        new Table(TableFormat.PARQUET.label(), TableCommit.NO_VERSION), null);
+  }
+
+  /** The table the run committed to: its format and the version its (last) commit created, -1 if none. */
+  @JsonPropertyOrder({"format", "version"})
+  public record Table(String format, long version) {}
+
+  /** An incremental run: its checkpoint and the micro-batches it committed, in order. */
+  @JsonPropertyOrder({"checkpoint", "batches"})
+  public record Incremental(String checkpoint, List<Batch> batches) {
+    public Incremental {
+      batches = List.copyOf(batches);
+    }
+  }
+
+  /** One micro-batch: its id, the table version it committed (-1 when skipped as already committed), its rows. */
+  @JsonPropertyOrder({"batch_id", "table_version", "skipped", "conversations", "windows", "rows_written"})
+  public record Batch(long batchId, long tableVersion, boolean skipped, long conversations, long windows,
+      long rowsWritten) {}
 
   /** How the run was asked to score. */
   @JsonPropertyOrder({"mode", "min_context", "batch_size", "top_k", "cache_size", "cache_memory_bytes", "legacy_mode",

@@ -19,6 +19,9 @@ public final class SparkSessions {
         .setIfMissing("spark.ui.enabled", "false")
         .setIfMissing("spark.ui.showConsoleProgress", "true")
         .setIfMissing("spark.sql.session.timeZone", "UTC")
+        // Delta tables by path and in SQL (DESCRIBE HISTORY); Iceberg catalogs are set per table
+        .setIfMissing("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .setIfMissing("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .setIfMissing("spark.sql.shuffle.partitions", String.valueOf(Math.max(2, 2 * Runtime.getRuntime().availableProcessors())));
     if (!conf.contains("spark.master")) {
       conf.setMaster(master);

@@ -23,6 +23,14 @@ final class Corpora {
 
   /** {@code conversations} conversations of {@code turns} real turns drawn (seeded) from the golden vocabulary. */
   static String golden(SparkSession spark, Path golden, Path dir, int conversations, int turns, long seed) {
+    String path = dir.toString();
+    spark.createDataFrame(goldenRows(golden, "conv-", conversations, turns, seed), TURNS).repartition(4).write()
+        .parquet(path);
+    return path;
+  }
+
+  /** The rows of {@link #golden}, conversations named {@code prefix} and a five-digit number. */
+  static List<Row> goldenRows(Path golden, String prefix, int conversations, int turns, long seed) {
     List<String> vocab = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
     try {
@@ -36,11 +44,22 @@ final class Corpora {
     List<Row> rows = new ArrayList<>();
     for (int c = 0; c < conversations; c++) {
       for (int t = 0; t < turns; t++) {
-        rows.add(RowFactory.create(String.format("conv-%05d", c), t, vocab.get(rng.nextInt(vocab.size()))));
+        rows.add(RowFactory.create(String.format("%s%05d", prefix, c), t, vocab.get(rng.nextInt(vocab.size()))));
       }
     }
-    String path = dir.toString();
-    spark.createDataFrame(rows, TURNS).repartition(4).write().parquet(path);
-    return path;
+    return rows;
+  }
+
+  /** {@code rows} as one new Parquet file {@code name}.parquet in {@code landing}, appearing whole (a rename). */
+  static void arrive(SparkSession spark, Path landing, String name, List<Row> rows) {
+    Path staging = landing.resolveSibling(landing.getFileName() + "-staging-" + name);
+    spark.createDataFrame(rows, TURNS).coalesce(1).write().parquet(staging.toString());
+    try (var files = Files.list(staging)) {
+      Path part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+      Files.createDirectories(landing);
+      Files.move(part, landing.resolve(name + ".parquet"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -31,8 +31,10 @@ class RunManifestTest {
     String json = MANIFEST.toJson();
     JsonNode root = new ObjectMapper().readTree(json);
     assertEquals(List.of("run_id", "model_id", "model_fingerprint", "model", "input", "output", "run_date",
-        "finished_at", "options", "counts", "model_loads_per_executor", "engines", "durations", "windows_per_second"),
-        keys(root));
+        "finished_at", "options", "counts", "model_loads_per_executor", "engines", "durations", "windows_per_second",
+        "table"), keys(root));
+    assertEquals(List.of("format", "version"), keys(root.get("table")));
+    assertEquals("parquet", root.get("table").get("format").asText());
     assertEquals(List.of("mode", "min_context", "batch_size", "top_k", "cache_size", "cache_memory_bytes",
         "legacy_mode", "partitions", "columns"), keys(root.get("options")));
     assertEquals(List.of("conversation", "turn_index", "text"), keys(root.get("options").get("columns")));

@@ -1,0 +1,109 @@
+package org.lsmspark.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * An Apache Iceberg table in a catalog (the Hadoop catalog {@value IcebergName#DEFAULT_CATALOG}
+ * under {@code --warehouse} unless another is configured). A run is one snapshot: an overwrite
+ * of its {@code run_date} partition, with the run's tag as the snapshot property
+ * {@value #RUN_ID_PROPERTY}. Serializable isolation from the snapshot the run started on makes
+ * a concurrent run that wrote the same date fail the later commit instead of mixing rows.
+ */
+final class IcebergSink implements TableSink {
+  static final String RUN_ID_PROPERTY = "lsm.run-id";
+  private final SparkSession spark;
+  private final IcebergName name;
+
+  IcebergSink(SparkSession spark, IcebergName name, String warehouse) {
+    this.spark = spark;
+    this.name = name;
+    String key = "spark.sql.catalog." + IcebergName.DEFAULT_CATALOG;
+    if (name.catalog().equals(IcebergName.DEFAULT_CATALOG) && !spark.conf().contains(key)) {
+      spark.conf().set(key, "org.apache.iceberg.spark.SparkCatalog");
+      spark.conf().set(key + ".type", "hadoop");
+      spark.conf().set(key + ".warehouse", warehouse);
+    }
+  }
+
+  @Override
+  public TableFormat format() {
+    return TableFormat.ICEBERG;
+  }
+
+  @Override
+  public void check(boolean allowForeign) {
+    if (spark.catalog().tableExists(name.quoted()) && !allowForeign) {
+      TableSchema.check(spark.table(name.quoted()).schema(), name.toString());
+    }
+  }
+
+  @Override
+  public boolean replacesConversations() {
+    return false; // overwrite by filter drops whole files only: conversations share files
+  }
+
+  @Override
+  public TableCommit replace(Dataset<Row> rows, Replacement r) {
+    if (!r.wholeDate()) {
+      throw new IllegalArgumentException("an Iceberg table replaces whole dates only; use --output-format delta");
+    }
+    String ns = "`" + name.catalog() + "`." + String.join(".", name.namespace().stream().map(n -> "`" + n + "`")
+        .toList());
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + ns);
+    spark.sql("CREATE TABLE IF NOT EXISTS " + name.quoted() + " (" + TableSchema.ddl() + ") USING iceberg"
+        + " PARTITIONED BY (run_date)");
+    Snapshot start = table().currentSnapshot();
+    var w = rows.writeTo(name.quoted())
+        .option("snapshot-property." + RUN_ID_PROPERTY, r.tag())
+        .option("isolation-level", "serializable");
+    if (start != null) {
+      w = w.option("validate-from-snapshot-id", String.valueOf(start.snapshotId()));
+    }
+    try {
+      w.overwrite(expr(r.predicate()));
+    } catch (Exception e) { // NoSuchTableException is checked to javac
+      throw new IllegalStateException("cannot commit to Iceberg table " + name + ": " + e.getMessage(), e);
+    }
+    for (Snapshot s : table().snapshots()) {
+      if (r.tag().equals(s.summary().get(RUN_ID_PROPERTY))) {
+        return TableCommit.of(s.snapshotId());
+      }
+    }
+    throw new IllegalStateException("the snapshot of " + r.tag() + " is missing from Iceberg table " + name);
+  }
+
+  private Table table() {
+    try {
+      Table t = Spark3Util.loadIcebergTable(spark, name.quoted());
+      t.refresh();
+      return t;
+    } catch (Exception e) { // ParseException, NoSuchTableException: checked to javac
+      throw new IllegalStateException("cannot load Iceberg table " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public long countCommitted(TableCommit c, Replacement r, String runId) {
+    return spark.sql("SELECT * FROM " + name.quoted() + " VERSION AS OF " + c.version())
+        .where(expr(r.predicate())).where(col("run_id").equalTo(runId)).count();
+  }
+
+  @Override
+  public Path runsDir() {
+    return new Path(table().location(), ScoreJob.RUNS_DIR); // Iceberg's orphan-file removal skips _-prefixed names
+  }
+
+  @Override
+  public String displayName() {
+    return name.toString();
+  }
+}

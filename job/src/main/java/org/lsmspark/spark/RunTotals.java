@@ -1,0 +1,81 @@
+package org.lsmspark.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the micro-batches of an incremental run add up to: counts and model loads summed,
+ * engine counters summed, cache sizes as the last batch left them.
+ */
+final class RunTotals {
+  private long conversations;
+  private long turns;
+  private long windows;
+  private long errors;
+  private long skipped;
+  private long duplicates;
+  private long written;
+  private double scoringSeconds;
+  private final Map<String, Long> modelLoads = new TreeMap<>();
+  private RunManifest.Engines engines = new RunManifest.Engines(0, 0, 0, 0, Map.of(), 0);
+  private final List<RunManifest.Batch> batches = new ArrayList<>();
+
+  synchronized void add(PartitionScorer.Metrics m, long batchId, TableCommit commit, long rowsWritten) {
+    conversations += m.conversations().value();
+    turns += m.turns().value();
+    windows += m.windows().value();
+    errors += m.errors().value();
+    skipped += m.skippedShortContext().value();
+    duplicates += m.duplicates().value();
+    written += rowsWritten;
+    scoringSeconds += m.scoringNanos().value() / 1e9;
+    m.modelLoads().value().forEach((k, v) -> modelLoads.merge(k, v, Long::sum));
+    engines = plus(engines, m.engineStats().summed());
+    batches.add(new RunManifest.Batch(batchId, commit.version(), commit.skipped(), m.conversations().value(),
+        m.windows().value(), rowsWritten));
+  }
+
+  static RunManifest.Engines plus(RunManifest.Engines a, RunManifest.Engines b) {
+    Map<String, RunManifest.Cache> caches = new TreeMap<>(a.caches());
+    b.caches().forEach((name, c) -> caches.merge(name, c, (x, y) -> {
+      long hits = x.hits() + y.hits();
+      long requests = x.requests() + y.requests();
+      return new RunManifest.Cache(y.entries(), y.estimatedBytes(), x.evictions() + y.evictions(), hits, requests,
+          requests == 0 ? 0 : (double) hits / requests);
+    }));
+    return new RunManifest.Engines(a.heapTrims() + b.heapTrims(), a.loadMillis() + b.loadMillis(),
+        a.modelWindows() + b.modelWindows(), a.windows() + b.windows(), caches, Math.max(a.executors(), b.executors()));
+  }
+
+  synchronized RunManifest.Counts counts() {
+    return new RunManifest.Counts(conversations, turns, windows, errors, skipped, duplicates, written);
+  }
+
+  synchronized Map<String, Long> modelLoads() {
+    return Map.copyOf(modelLoads);
+  }
+
+  synchronized RunManifest.Engines engines() {
+    return engines;
+  }
+
+  synchronized List<RunManifest.Batch> batches() {
+    return List.copyOf(batches);
+  }
+
+  synchronized double scoringSeconds() {
+    return scoringSeconds;
+  }
+
+  /** The version the run's last commit created; -1 when it committed nothing. */
+  synchronized long lastVersion() {
+    for (int i = batches.size() - 1; i >= 0; i--) {
+      if (!batches.get(i).skipped()) {
+        return batches.get(i).tableVersion();
+      }
+    }
+    return TableCommit.NO_VERSION;
+  }
+}

@@ -1,0 +1,88 @@
+package org.lsmspark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Predictions into an Iceberg table of the default Hadoop catalog: one tagged snapshot per run, time travel. */
+class IcebergSinkTest {
+  static final LocalDate MONDAY = LocalDate.of(2026, 11, 23);
+  static final LocalDate TUESDAY = LocalDate.of(2026, 11, 24);
+  @TempDir static Path tmp;
+  static SparkSession spark;
+  static String corpus;
+  static String warehouse;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.get();
+    corpus = Corpora.golden(spark, LakeRuns.GOLDEN, tmp.resolve("corpus"), 8, 13, 11);
+    warehouse = tmp.resolve("warehouse").toString();
+  }
+
+  static ScoreJob.Result run(String table, LocalDate date, int topK) {
+    return ScoreJob.run(spark, LakeRuns.request(corpus, table, TableFormat.ICEBERG, warehouse, date, topK));
+  }
+
+  @Test
+  void eachRunIsOneTaggedSnapshotAndEarlierSnapshotsStayReadable() throws Exception {
+    ScoreJob.Result first = run("preds.daily", MONDAY, 3);
+    ScoreJob.Result other = run("preds.daily", TUESDAY, 3);
+    ScoreJob.Result rerun = run("preds.daily", MONDAY, 5);
+    assertEquals(8 * 3, rerun.counts().rowsWritten());
+
+    List<Row> snapshots = spark.sql("SELECT snapshot_id, summary['lsm.run-id'], operation FROM"
+        + " lsm.preds.daily.snapshots ORDER BY committed_at").collectAsList();
+    assertEquals(3, snapshots.size(), snapshots.toString());
+    List<ScoreJob.Result> runs = List.of(first, other, rerun);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(runs.get(i).runId(), snapshots.get(i).getString(1));
+      assertEquals(snapshots.get(i).getLong(0), runs.get(i).summary().table().version());
+    }
+
+    Map<String, String> now = LakeRuns.rows(spark.table("lsm.preds.daily"));
+    assertEquals(8 * 3 * 2, now.size());
+    now.forEach((k, v) -> assertTrue(v.startsWith((k.endsWith(MONDAY.toString()) ? rerun : other).runId()), k + v));
+
+    Map<String, String> before = LakeRuns.rows(spark.sql("SELECT * FROM lsm.preds.daily VERSION AS OF "
+        + other.summary().table().version()));
+    before.forEach((k, v) -> assertTrue(v.startsWith((k.endsWith(MONDAY.toString()) ? first : other).runId()), k));
+    assertEquals(8 * 3 * 2, before.size());
+    String key = before.keySet().stream().filter(k -> k.endsWith(MONDAY.toString())).findFirst().orElseThrow();
+    assertNotEquals(before.get(key), now.get(key));
+
+    // the manifests sit beside the table's data and metadata, under _runs/
+    Path runsDir = Path.of(warehouse, "preds", "daily", ScoreJob.RUNS_DIR);
+    assertTrue(Files.exists(runsDir.resolve(rerun.runId() + ".json")), runsDir.toString());
+  }
+
+  @Test
+  void sameRowsAsTheParquetTableAndReadableAsInput() throws Exception {
+    run("preds.same", MONDAY, 5);
+    String parquet = tmp.resolve("same-parquet").toString();
+    ScoreJob.run(spark, LakeRuns.request(corpus, parquet, TableFormat.PARQUET, null, MONDAY, 5));
+    TableSchema.check(spark.table("lsm.preds.same").schema(), "lsm.preds.same");
+    assertEquals(LakeRuns.withoutRunId(LakeRuns.rows(spark.read().parquet(parquet))),
+        LakeRuns.withoutRunId(LakeRuns.rows(spark.table("lsm.preds.same"))));
+
+    // an Iceberg corpus, read by its catalog name
+    spark.read().parquet(corpus).writeTo("lsm.corpora.turns").create();
+    String out = tmp.resolve("from-iceberg").toString();
+    ScoreJob.Request r = LakeRuns.request("lsm.corpora.turns", out, TableFormat.PARQUET, null, MONDAY, 5);
+    ScoreJob.run(spark, new ScoreJob.Request(r.model(), r.input(), r.output(), r.columns(), r.settings(), r.runDate(),
+        r.partitions(), false, "iceberg", TableFormat.PARQUET, null));
+    assertEquals(LakeRuns.withoutRunId(LakeRuns.rows(spark.read().parquet(parquet))),
+        LakeRuns.withoutRunId(LakeRuns.rows(spark.read().parquet(out))));
+  }
+}
