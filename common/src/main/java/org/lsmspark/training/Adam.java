@@ -40,8 +40,8 @@ public final class Adam {
     return step;
   }
 
-  /** One Adam update of {@code weights} from {@code gradients} at the current step, scaled by {@code rateScale}. */
-  public void update(int handle, float[] weights, float[] gradients, double rateScale) {
+  /** One Adam update of {@code weights} from {@code gradients} at the current step. */
+  public void update(int handle, float[] weights, float[] gradients) {
     if (step == 0) {
       throw new IllegalStateException("nextStep() must be called before the first update");
     }
@@ -51,7 +51,7 @@ public final class Adam {
       throw new IllegalArgumentException("parameter " + handle + " has " + m.length + " values, got weights "
           + weights.length + " and gradients " + gradients.length);
     }
-    double lr = learningRate * rateScale * Math.sqrt(1 - Math.pow(BETA2, step)) / (1 - Math.pow(BETA1, step));
+    double lr = learningRate * Math.sqrt(1 - Math.pow(BETA2, step)) / (1 - Math.pow(BETA1, step));
     for (int i = 0; i < weights.length; i++) {
       double g = gradients[i];
       m[i] = (float) (BETA1 * m[i] + (1 - BETA1) * g);

@@ -30,10 +30,8 @@ final class DenseLayer {
     Affine(String name, Map<String, Tensor> init, Adam adam) {
       this.name = name;
       Tensor k = Layers.tensor(init, name + ".kernel");
-      int[] s = k.shape();
-      // a 1×1 convolution's [1, 1, in, out] kernel is a dense [in, out] one
-      this.in = s[s.length - 2];
-      this.out = s[s.length - 1];
+      this.in = k.shape()[0];
+      this.out = k.shape()[1];
       this.kernel = k.toArray();
       this.bias = Layers.tensor(init, name + ".bias").toArray();
       this.adam = adam;
@@ -55,17 +53,13 @@ final class DenseLayer {
     }
 
     void update() {
-      adam.update(kernelHandle, kernel, kernelGrad, 1.0);
-      adam.update(biasHandle, bias, biasGrad, 1.0);
+      adam.update(kernelHandle, kernel, kernelGrad);
+      adam.update(biasHandle, bias, biasGrad);
     }
 
-    void export(Map<String, Tensor> out) {
-      out.put(WeightFiles.cnn(name + ".kernel"), Tensor.of(kernel.clone(), shapeOf(name)));
-      out.put(WeightFiles.cnn(name + ".bias"), Tensor.of(bias.clone(), bias.length));
-    }
-
-    int[] shapeOf(String layer) {
-      return layer.startsWith("conv") ? new int[] {1, 1, in, out} : new int[] {in, out};
+    void export(Map<String, Tensor> into) {
+      into.put(WeightFiles.cnn(name + ".kernel"), Tensor.of(kernel.clone(), in, out));
+      into.put(WeightFiles.cnn(name + ".bias"), Tensor.of(bias.clone(), bias.length));
     }
   }
 
@@ -157,17 +151,17 @@ final class DenseLayer {
     @Override
     void update() {
       super.update();
-      adam.update(gammaHandle, gamma, gammaGrad, 1.0);
-      adam.update(betaHandle, beta, betaGrad, 1.0);
+      adam.update(gammaHandle, gamma, gammaGrad);
+      adam.update(betaHandle, beta, betaGrad);
     }
 
     @Override
-    void export(Map<String, Tensor> out) {
-      super.export(out);
-      out.put(WeightFiles.cnn(name + ".bn.gamma"), Tensor.of(gamma.clone(), gamma.length));
-      out.put(WeightFiles.cnn(name + ".bn.beta"), Tensor.of(beta.clone(), beta.length));
-      out.put(WeightFiles.cnn(name + ".bn.mean"), Tensor.of(movingMean.clone(), movingMean.length));
-      out.put(WeightFiles.cnn(name + ".bn.variance"), Tensor.of(movingVariance.clone(), movingVariance.length));
+    void export(Map<String, Tensor> into) {
+      super.export(into);
+      into.put(WeightFiles.cnn(name + ".bn.gamma"), Tensor.of(gamma.clone(), gamma.length));
+      into.put(WeightFiles.cnn(name + ".bn.beta"), Tensor.of(beta.clone(), beta.length));
+      into.put(WeightFiles.cnn(name + ".bn.mean"), Tensor.of(movingMean.clone(), movingMean.length));
+      into.put(WeightFiles.cnn(name + ".bn.variance"), Tensor.of(movingVariance.clone(), movingVariance.length));
     }
   }
 }

@@ -176,10 +176,10 @@ final class PointwiseConv {
   }
 
   void update() {
-    adam.update(handles[0], kernel, grads[0], 1.0);
-    adam.update(handles[1], bias, grads[1], 1.0);
-    adam.update(handles[2], gamma, grads[2], 1.0);
-    adam.update(handles[3], beta, grads[3], 1.0);
+    adam.update(handles[0], kernel, grads[0]);
+    adam.update(handles[1], bias, grads[1]);
+    adam.update(handles[2], gamma, grads[2]);
+    adam.update(handles[3], beta, grads[3]);
     grads = null;
   }
 

@@ -221,7 +221,7 @@ final class SameDiffCnn implements CnnNetwork {
     });
     adam.nextStep();
     params.forEach((name, p) -> {
-      adam.update(p.handle(), p.value(), Layers.floats(grads.get(name.replace('.', '_'))), 1.0);
+      adam.update(p.handle(), p.value(), Layers.floats(grads.get(name.replace('.', '_'))));
       for (Graph g : new Graph[] {training, inference}) {
         java.nio.FloatBuffer buf = g.arrays.get(name).data().asNioFloat();
         buf.position(0);
