@@ -83,36 +83,6 @@ public final class Waveform {
     }
   }
 
-  /**
-   * Writes the image of one window into {@code wave} at {@code offset}.
-   *
-   * @param turnEmbeddings per turn (oldest first), its embedding; read only with an input channel
-   *     (may be null without one)
-   * @param layerOutputs per turn (oldest first), every reservoir layer's output, as
-   *     {@link Reservoir#run}; for rolling only the first W values of each are read
-   */
-  public void render(float[][] turnEmbeddings, double[][][] layerOutputs, double[] wave, int offset) {
-    checkTurns(layerOutputs.length);
-    if (inputChannel) {
-      if (turnEmbeddings == null || turnEmbeddings.length != height) {
-        throw new IllegalArgumentException("the input channel needs " + height + " turn embeddings, got "
-            + (turnEmbeddings == null ? "none" : turnEmbeddings.length));
-      }
-    }
-    int channels = layerOfChannel.length;
-    Arrays.fill(wave, offset, offset + size(), 0.0);
-    for (int t = 0; t < height; t++) {
-      for (int c = 0; c < channels; c++) {
-        int layer = layerOfChannel[c];
-        if (layer < 0) {
-          writeRow(turnEmbeddings[t], t, c, wave, offset);
-        } else {
-          writeRow(layerOutputs[t][layer], t, c, wave, offset);
-        }
-      }
-    }
-  }
-
   private void checkTurns(int turns) {
     if (turns != height) {
       throw new IllegalArgumentException("window has " + turns + " turns, expected " + height);

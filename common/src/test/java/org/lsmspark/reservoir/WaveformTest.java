@@ -47,7 +47,7 @@ class WaveformTest {
         outputs[t] = reservoir.run(e);
       }
       waveform.render(turns, wave, 0);
-      waveform.render(turnEmbeddings, outputs, viaArrays, 5);
+      waveform.render(states(turnEmbeddings, outputs), viaArrays, 5);
       assertArrayEquals(wave, Arrays.copyOfRange(viaArrays, 5, viaArrays.length), "window " + i);
       for (int k = 0; k < wave.length; k++) {
         worst = Math.max(worst, Math.abs(wave[k] - expected.get(i * wave.length + k)));
@@ -63,7 +63,7 @@ class WaveformTest {
       {{9, 9}, {1, 2}}, {{9, 9}, {3, 4}}, {{9, 9}, {5, 6}},
     };
     double[] wave = new double[waveform.size()];
-    waveform.render(null, turns, wave, 0);
+    waveform.render(states(null, turns), wave, 0);
     double[] expected = {
       1, 2, 0,
       0, 3, 4,
@@ -84,7 +84,7 @@ class WaveformTest {
     double[][][] outputs = {{{7, 8}, {9, 10, 11, 12}}, {{13, 14}, {15, 16, 17, 18}}};
     double[] wave = new double[waveform.size()];
     Arrays.fill(wave, -1); // stale values must not survive
-    waveform.render(embeddings, outputs, wave, 0);
+    waveform.render(states(embeddings, outputs), wave, 0);
     double[] expected = {
       1, 7, 9, /**/ 2, 8, 10, /**/ 3, 0, 11, /**/ 0, 0, 12,
       4, 13, 15, /**/ 5, 14, 16, /**/ 6, 0, 17, /**/ 0, 0, 18,
@@ -101,7 +101,7 @@ class WaveformTest {
     float[][] embeddings = {{1, 2}, {3, 4}, {5, 6}};
     double[][][] outputs = {{{11, 12, 13, 14}}, {{21, 22, 23, 24}}, {{31, 32, 33, 34}}};
     double[] wave = new double[waveform.size()];
-    waveform.render(embeddings, outputs, wave, 0);
+    waveform.render(states(embeddings, outputs), wave, 0);
     double[] expected = {
       1, 11, /**/ 2, 12, /**/ 0, 13,
       0, 0, /**/ 3, 21, /**/ 4, 22,
@@ -111,15 +111,22 @@ class WaveformTest {
   }
 
   @Test
-  void refusesAWindowOfTheWrongLengthOrMissingEmbeddings() {
+  void refusesAWindowOfTheWrongLength() {
     Waveform waveform = Waveform.of(TestModels.builder().window(2).dim(3).layers(2).waveform(Layout.STACKED, true)
         .config());
     double[] wave = new double[waveform.size()];
     double[][][] outputs = {{{1, 2}}, {{3, 4}}};
-    var e = assertThrows(IllegalArgumentException.class, () -> waveform.render(null, outputs, wave, 0));
-    assertEquals("the input channel needs 2 turn embeddings, got none", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> waveform.render(new float[][] {{1, 2, 3}}, new double[][][] {{{1, 2}}}, wave, 0));
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> waveform.render(states(new float[][] {{1, 2, 3}}, new double[][][] {{{1, 2}}}), wave, 0));
     assertEquals("window has 1 turns, expected 2", e.getMessage());
+  }
+
+  /** Hand-made turn states: embeddings (none: empty ones) and layer outputs per turn. */
+  private static TurnState[] states(float[][] embeddings, double[][][] outputs) {
+    TurnState[] out = new TurnState[outputs.length];
+    for (int t = 0; t < out.length; t++) {
+      out[t] = new TurnState(embeddings == null ? new float[0] : embeddings[t], outputs[t]);
+    }
+    return out;
   }
 }
