@@ -83,6 +83,7 @@ final class DemoCommand implements Callable<Integer> {
         LocalDate.now(ZoneOffset.UTC), 0, false));
     ScoreCommand.print(result);
     examples(spark, result);
+    ScoreCommand.writeReport(spark, predictions.toString(), result.runId());
     say("done in %.1f s. Predictions: %s (Parquet, partitioned by run_date); manifest: %s", (System.nanoTime() - t0) / 1e9,
         predictions, result.manifest());
     return 0;

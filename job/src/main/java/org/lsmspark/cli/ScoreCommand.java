@@ -5,6 +5,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.lsmspark.report.PredictionSource;
+import org.lsmspark.report.ReportFiles;
+import org.lsmspark.report.ScoringRun;
+import org.lsmspark.spark.Redaction;
 import org.lsmspark.spark.RunManifest;
 import org.lsmspark.spark.ScoreJob;
 import org.lsmspark.spark.ScoreSettings;
@@ -53,12 +57,18 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--allow-foreign-output", description = "Write even when --output holds files that are not part of a prediction table.")
   boolean allowForeignOutput;
 
+  @Option(names = "--report", description = "Also write the run's HTML report beside its manifest (_runs/RUN_ID.html).")
+  boolean report;
+
   @Override
   public Integer call() {
     ScoreJob.Request request = request();
     SparkSession spark = SparkSessions.create("lsm score", master.master);
     ScoreJob.Result r = ScoreJob.run(spark, request);
     print(r);
+    if (report) {
+      writeReport(spark, output, r.runId());
+    }
     return r.counts().errors() > 0 ? 1 : 0;
   }
 
@@ -89,6 +99,13 @@ final class ScoreCommand implements Callable<Integer> {
     }
     return new ScoreJob.Request(model.model, input, output, columns.columns(), settings, date, partitions,
         allowForeignOutput);
+  }
+
+  /** The run's report beside its manifest, read back from the table like {@code lsm report} does. */
+  static void writeReport(SparkSession spark, String table, String runId) {
+    String target = ReportFiles.besideManifest(table, runId);
+    ReportFiles.write(spark, ScoringRun.open(spark, table, runId, PredictionSource.parquet()), null, target);
+    System.err.printf("lsm score: report %s%n", Redaction.path(target));
   }
 
   static void print(ScoreJob.Result r) {
