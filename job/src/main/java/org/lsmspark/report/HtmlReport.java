@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 import org.lsmspark.spark.RunManifest;
+import org.lsmspark.spark.ScoreSchema;
 
 /**
  * Renders a {@link RunReport} as one self-contained HTML page: inline CSS and SVG, no script,
@@ -117,7 +118,7 @@ public final class HtmlReport {
           .append("</td><td class=\"ctx\">");
       e.context().forEach(t -> h.append(escape(Html.shorten(t, TEXT_MAX))).append("<br>"));
       h.append("</td><td>");
-      if ("ok".equals(e.status())) {
+      if (ScoreSchema.STATUS_OK.equals(e.status())) {
         h.append(escape(Html.shorten(e.predicted(), TEXT_MAX)));
         if (e.confidence() != null) {
           h.append(" <span class=\"muted\">(").append(fmt(e.confidence())).append(")</span>");
@@ -139,7 +140,7 @@ public final class HtmlReport {
   }
 
   private static double share(long n, RunReport r) {
-    long ok = r.statusCounts().getOrDefault("ok", 0L);
+    long ok = r.statusCounts().getOrDefault(ScoreSchema.STATUS_OK, 0L);
     return ok == 0 ? 0 : (double) n / ok;
   }
 

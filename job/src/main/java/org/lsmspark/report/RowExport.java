@@ -60,10 +60,13 @@ public final class RowExport {
     Dataset<Row> rows = run.rows().orderBy(col("conversation_id"), col("turn_index"));
     List<StructField> fields = List.of(rows.schema().fields());
     Path p = new Path(target);
+    // written beside and renamed at the end, so that the file appears only when complete
+    Path partial = new Path(p.getParent(), "." + p.getName() + ".partial");
     long n = 0;
     try {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (Writer out = new BufferedWriter(new OutputStreamWriter(fs.create(p, true), StandardCharsets.UTF_8))) {
+      try (Writer out = new BufferedWriter(new OutputStreamWriter(fs.create(partial, true),
+          StandardCharsets.UTF_8))) {
         if (format == Format.CSV) {
           out.write(String.join(",", fields.stream().map(f -> csv(f.name())).toList()));
           out.write("\r\n");
@@ -73,6 +76,9 @@ public final class RowExport {
           out.write(format == Format.CSV ? csvLine(r, fields) : jsonLine(r, fields));
           out.write(format == Format.CSV ? "\r\n" : "\n");
         }
+      }
+      if (fs.exists(p) && !fs.delete(p, false) || !fs.rename(partial, p)) {
+        throw new IOException("cannot move " + partial.getName() + " to " + p.getName());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + Redaction.path(target) + ": " + Redaction.text(e.getMessage()),

@@ -1,6 +1,7 @@
 package org.lsmspark.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -168,5 +169,6 @@ class ReportSparkTest {
     assertTrue(text.contains("\r\na,1,x,0.12,\"[{\"\"text\"\":\"\"x\"\",\"\"score\"\":0.5},{\"\"text\"\":\"\"y\"\","
         + "\"\"score\"\":0.5}]\",x,m1,2026-11-28T10:00:00Z,ok,,new,\"[\"\"Hotels_1\"\"]\",2026-11-28\r\n"), text);
     assertTrue(text.contains(",\"z, \"\"quoted\"\"\nline\","), text);
+    assertFalse(Files.exists(tmp.resolve(".rows.csv.partial")), "the partial file was left behind");
   }
 }
