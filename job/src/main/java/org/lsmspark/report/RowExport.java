@@ -64,7 +64,7 @@ public final class RowExport {
     Path partial = new Path(p.getParent(), "." + p.getName() + ".partial");
     long n = 0;
     try {
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = ReportFiles.fileSystem(spark, p);
       try (Writer out = new BufferedWriter(new OutputStreamWriter(fs.create(partial, true),
           StandardCharsets.UTF_8))) {
         if (format == Format.CSV) {

@@ -170,5 +170,6 @@ class ReportSparkTest {
         + "\"\"score\"\":0.5}]\",x,m1,2026-11-28T10:00:00Z,ok,,new,\"[\"\"Hotels_1\"\"]\",2026-11-28\r\n"), text);
     assertTrue(text.contains(",\"z, \"\"quoted\"\"\nline\","), text);
     assertFalse(Files.exists(tmp.resolve(".rows.csv.partial")), "the partial file was left behind");
+    assertFalse(Files.exists(tmp.resolve(".rows.csv.crc")), "a checksum file beside the export");
   }
 }
