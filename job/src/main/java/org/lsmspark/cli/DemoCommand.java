@@ -98,6 +98,7 @@ final class DemoCommand implements Callable<Integer> {
         .where("run_id = '" + result.runId() + "' and status = 'ok'").select("predicted_text").distinct().count();
     say("%d distinct predicted turns over %d windows", distinct, result.summary().counts().rowsWritten());
     examples(spark, result);
+    ScoreCommand.writeReport(spark, predictions.toString(), result.runId());
     say("done in %.1f s. Predictions: %s (Parquet, partitioned by run_date); manifest: %s", (System.nanoTime() - t0) / 1e9,
         predictions, result.manifest());
     return 0;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Scores dialogue corpora with Liquid State Machine next-turn models.",
     subcommands = {DemoCommand.class, PredictCommand.class, ScoreCommand.class, IngestCommand.class, TrainCommand.class,
-        EvaluateCommand.class, CommandLine.HelpCommand.class})
+        EvaluateCommand.class, ReportCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -7,6 +7,10 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.lsmspark.spark.Corpus;
 import org.lsmspark.spark.IncrementalScoreJob;
+import org.lsmspark.report.PredictionSource;
+import org.lsmspark.report.ReportFiles;
+import org.lsmspark.report.ScoringRun;
+import org.lsmspark.spark.Redaction;
 import org.lsmspark.spark.RunManifest;
 import org.lsmspark.spark.ScoreJob;
 import org.lsmspark.spark.ScoreSettings;
@@ -72,6 +76,8 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Option(names = "--checkpoint", description = "The incremental run's checkpoint folder: what was scored, kept between runs.")
   String checkpoint;
+  @Option(names = "--report", description = "Also write the run's HTML report beside its manifest (_runs/RUN_ID.html).")
+  boolean report;
 
   @Override
   public Integer call() {
@@ -80,6 +86,9 @@ final class ScoreCommand implements Callable<Integer> {
     ScoreJob.Result r = incremental ? IncrementalScoreJob.run(spark, request, checkpoint)
         : ScoreJob.run(spark, request);
     print(r);
+    if (report) {
+      writeReport(spark, output, r.runId());
+    }
     return r.counts().errors() > 0 ? 1 : 0;
   }
 
@@ -130,6 +139,13 @@ final class ScoreCommand implements Callable<Integer> {
     }
     return new ScoreJob.Request(model.model, input, output, columns.columns(), settings, date, partitions,
         allowForeignOutput, inputFormat, format, warehouse);
+  }
+
+  /** The run's report beside its manifest, read back from the table like {@code lsm report} does. */
+  static void writeReport(SparkSession spark, String table, String runId) {
+    String target = ReportFiles.besideManifest(table, runId);
+    ReportFiles.write(spark, ScoringRun.open(spark, table, runId, PredictionSource.parquet()), null, target);
+    System.err.printf("lsm score: report %s%n", Redaction.path(target));
   }
 
   static void print(ScoreJob.Result r) {

@@ -9,7 +9,8 @@ import org.lsmspark.model.ModelBundle;
 /**
  * Registers the project's classes with explicit serializers, so none is serialized by
  * reflection, plus the Spark SQL classes a scoring run ships between JVMs (write task results,
- * their statistics and partition values, and the files a Delta commit adds), so that
+ * their statistics and partition values, the files a Delta commit adds, and the result chunks
+ * {@code toLocalIterator} streams to the driver for {@code lsm export}), so that
  * {@code spark.kryo.registrationRequired=true} holds.
  */
 public final class LsmKryoRegistrator implements KryoRegistrator {
@@ -17,6 +18,7 @@ public final class LsmKryoRegistrator implements KryoRegistrator {
     "org.apache.spark.sql.types.TimestampType$",
     "org.apache.spark.sql.types.ArrayType",
     "org.apache.spark.sql.types.FloatType$",
+    "[Lorg.apache.spark.util.io.ChunkedByteBuffer;",
   };
 
   /** What a Delta commit ships from its write tasks: the files added, with their partition values. */
