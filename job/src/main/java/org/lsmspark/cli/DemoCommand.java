@@ -89,16 +89,16 @@ final class DemoCommand implements Callable<Integer> {
         oneOf100.path("baselines").path("random").path("recall@1").asDouble(), evaluation);
 
     SparkSession spark = SparkSessions.create("lsm demo", master);
-    ScoreJob.Result result = ScoreJob.run(spark, new ScoreJob.Request(model.toString(), corpus.toString(),
-        predictions.toString(), Corpus.Columns.defaults(),
-        new ScoreSettings(WindowMode.ALL, 1, 256, 5, 10_000, 256L << 20, false),
-        LocalDate.now(ZoneOffset.UTC), 0, false));
+    ScoreJob.Request request = new ScoreJob.Request(model.toString(), corpus.toString(), predictions.toString(),
+        Corpus.Columns.defaults(), new ScoreSettings(WindowMode.ALL, 1, 256, 5, 10_000, 256L << 20, false),
+        LocalDate.now(ZoneOffset.UTC), 0, false);
+    ScoreJob.Result result = ScoreJob.run(spark, request);
     ScoreCommand.print(result);
     long distinct = spark.read().parquet(result.summary().output())
         .where("run_id = '" + result.runId() + "' and status = 'ok'").select("predicted_text").distinct().count();
     say("%d distinct predicted turns over %d windows", distinct, result.summary().counts().rowsWritten());
     examples(spark, result);
-    ScoreCommand.writeReport(spark, predictions.toString(), result.runId());
+    ScoreCommand.writeReport(spark, request, result.runId());
     say("done in %.1f s. Predictions: %s (Parquet, partitioned by run_date); manifest: %s", (System.nanoTime() - t0) / 1e9,
         predictions, result.manifest());
     return 0;

@@ -2,7 +2,6 @@ package org.lsmspark.cli;
 
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.lsmspark.report.PredictionSource;
 import org.lsmspark.report.RowExport;
 import org.lsmspark.report.ScoringRun;
 import org.lsmspark.spark.Redaction;
@@ -21,12 +20,7 @@ import picocli.CommandLine.Option;
     })
 final class ExportCommand implements Callable<Integer> {
   @Mixin MasterOption master;
-
-  @Option(names = "--predictions", required = true, description = "Prediction table (the --output of lsm score).")
-  String predictions;
-
-  @Option(names = "--run", description = "Run id (default: the run that finished last).")
-  String runId;
+  @Mixin PredictionTableOptions table;
 
   @Option(names = "--output", required = true, description = "File to write: .jsonl or .csv.")
   String output;
@@ -43,7 +37,7 @@ final class ExportCommand implements Callable<Integer> {
       throw new Main.UserException(e.getMessage());
     }
     SparkSession spark = SparkSessions.create("lsm export", master.master);
-    ScoringRun run = ScoringRun.open(spark, predictions, runId, PredictionSource.parquet());
+    ScoringRun run = table.open(spark);
     long n = RowExport.write(spark, run, f, output);
     System.err.printf("lsm export: run %s, %d rows in %s%n", run.manifest().runId(), n, Redaction.path(output));
     return 0;

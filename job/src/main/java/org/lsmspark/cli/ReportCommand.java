@@ -2,7 +2,6 @@ package org.lsmspark.cli;
 
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.lsmspark.report.PredictionSource;
 import org.lsmspark.report.ReportFiles;
 import org.lsmspark.report.RunReport;
 import org.lsmspark.report.ScoringRun;
@@ -23,12 +22,7 @@ import picocli.CommandLine.Option;
     })
 final class ReportCommand implements Callable<Integer> {
   @Mixin MasterOption master;
-
-  @Option(names = "--predictions", required = true, description = "Prediction table (the --output of lsm score).")
-  String predictions;
-
-  @Option(names = "--run", description = "Run id (default: the run that finished last).")
-  String runId;
+  @Mixin PredictionTableOptions table;
 
   @Option(names = "--output", required = true, description = "HTML file to write.")
   String output;
@@ -40,7 +34,7 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SparkSession spark = SparkSessions.create("lsm report", master.master);
-    ScoringRun run = ScoringRun.open(spark, predictions, runId, PredictionSource.parquet());
+    ScoringRun run = table.open(spark);
     RunReport r = ReportFiles.write(spark, run, groupColumn, output);
     System.err.printf("lsm report: run %s, %d rows; report in %s%n", r.manifest().runId(), r.rows(),
         Redaction.path(output));

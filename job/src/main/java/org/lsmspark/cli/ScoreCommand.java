@@ -7,10 +7,10 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.lsmspark.spark.Corpus;
 import org.lsmspark.spark.IncrementalScoreJob;
-import org.lsmspark.report.PredictionSource;
 import org.lsmspark.report.ReportFiles;
 import org.lsmspark.report.ScoringRun;
 import org.lsmspark.spark.Redaction;
+import org.lsmspark.spark.PredictionTable;
 import org.lsmspark.spark.RunManifest;
 import org.lsmspark.spark.ScoreJob;
 import org.lsmspark.spark.ScoreSettings;
@@ -87,7 +87,7 @@ final class ScoreCommand implements Callable<Integer> {
         : ScoreJob.run(spark, request);
     print(r);
     if (report) {
-      writeReport(spark, output, r.runId());
+      writeReport(spark, request, r.runId());
     }
     return r.counts().errors() > 0 ? 1 : 0;
   }
@@ -142,9 +142,11 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   /** The run's report beside its manifest, read back from the table like {@code lsm report} does. */
-  static void writeReport(SparkSession spark, String table, String runId) {
+  static void writeReport(SparkSession spark, ScoreJob.Request request, String runId) {
+    PredictionTable table = PredictionTable.open(spark, request.outputFormat().label(), request.output(),
+        request.warehouse());
     String target = ReportFiles.besideManifest(table, runId);
-    ReportFiles.write(spark, ScoringRun.open(spark, table, runId, PredictionSource.parquet()), null, target);
+    ReportFiles.write(spark, ScoringRun.open(spark, table, runId), null, target);
     System.err.printf("lsm score: report %s%n", Redaction.path(target));
   }
 

@@ -9,15 +9,15 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.lsmspark.spark.Redaction;
-import org.lsmspark.spark.ScoreJob;
+import org.lsmspark.spark.PredictionTable;
 
 /** Writes a run's report: to a path the user names, or beside the run's manifest. */
 public final class ReportFiles {
   private ReportFiles() {}
 
-  /** The report's path beside the manifest: {@code TABLE/_runs/RUN_ID.html}. */
-  public static String besideManifest(String table, String runId) {
-    return new Path(new Path(table, ScoreJob.RUNS_DIR), runId + ".html").toString();
+  /** The report's path beside the run's manifest: {@code _runs/RUN_ID.html} in the table's folder or location. */
+  public static String besideManifest(PredictionTable table, String runId) {
+    return new Path(table.runsDir(), runId + ".html").toString();
   }
 
   /**

@@ -17,7 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.lsmspark.spark.Redaction;
 import org.lsmspark.spark.RunManifest;
-import org.lsmspark.spark.ScoreJob;
+import org.lsmspark.spark.PredictionTable;
 
 /** One run of a prediction table: its manifest and its rows (those with its {@code run_id}). */
 public record ScoringRun(RunManifest manifest, Dataset<Row> rows, String table) {
@@ -26,8 +26,8 @@ public record ScoringRun(RunManifest manifest, Dataset<Row> rows, String table) 
    * The run {@code runId} of the table, or its latest run (by the manifests' {@code finished_at})
    * when {@code runId} is null.
    */
-  public static ScoringRun open(SparkSession spark, String table, String runId, PredictionSource source) {
-    Path runs = new Path(table, ScoreJob.RUNS_DIR);
+  public static ScoringRun open(SparkSession spark, PredictionTable table, String runId) {
+    Path runs = table.runsDir();
     RunManifest manifest;
     try {
       FileSystem fs = runs.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -40,11 +40,11 @@ public record ScoringRun(RunManifest manifest, Dataset<Row> rows, String table) 
       throw new UncheckedIOException("cannot read the run manifests in " + Redaction.path(runs.toString()) + ": "
           + Redaction.text(e.getMessage()), e);
     }
-    Dataset<Row> all = source.read(spark, table);
+    Dataset<Row> all = table.rows();
     if (!Arrays.asList(all.columns()).contains("run_id")) {
-      throw new IllegalArgumentException("prediction table " + Redaction.path(table) + " has no run_id column");
+      throw new IllegalArgumentException("prediction table " + table.displayName() + " has no run_id column");
     }
-    return new ScoringRun(manifest, all.where(col("run_id").equalTo(manifest.runId())), table);
+    return new ScoringRun(manifest, all.where(col("run_id").equalTo(manifest.runId())), table.displayName());
   }
 
   private static Path latest(FileSystem fs, Path runs) throws IOException {

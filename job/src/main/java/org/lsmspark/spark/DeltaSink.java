@@ -111,6 +111,16 @@ final class DeltaSink implements TableSink {
   }
 
   @Override
+  public boolean exists() {
+    return OutputTable.exists(spark, new Path(output, LOG_DIR).toString());
+  }
+
+  @Override
+  public Dataset<Row> read() {
+    return spark.read().format("delta").load(output);
+  }
+
+  @Override
   public Path runsDir() {
     return new Path(output, ScoreJob.RUNS_DIR); // Delta's VACUUM leaves _-prefixed folders alone
   }

@@ -98,6 +98,16 @@ final class IcebergSink implements TableSink {
   }
 
   @Override
+  public boolean exists() {
+    return spark.catalog().tableExists(name.quoted());
+  }
+
+  @Override
+  public Dataset<Row> read() {
+    return spark.table(name.quoted());
+  }
+
+  @Override
   public Path runsDir() {
     return new Path(table().location(), ScoreJob.RUNS_DIR); // Iceberg's orphan-file removal skips _-prefixed names
   }

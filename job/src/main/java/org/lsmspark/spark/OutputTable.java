@@ -42,4 +42,14 @@ final class OutputTable {
           + Redaction.text(e.getMessage()), e);
     }
   }
+
+  /** Whether {@code path} exists on its file system. */
+  static boolean exists(SparkSession spark, String path) {
+    Path p = new Path(path);
+    try {
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + Redaction.path(path) + ": " + Redaction.text(e.getMessage()), e);
+    }
+  }
 }

@@ -67,6 +67,16 @@ final class ParquetSink implements TableSink {
   }
 
   @Override
+  public boolean exists() {
+    return OutputTable.exists(spark, output);
+  }
+
+  @Override
+  public Dataset<Row> read() {
+    return spark.read().parquet(output);
+  }
+
+  @Override
   public Path runsDir() {
     return new Path(output, ScoreJob.RUNS_DIR);
   }

@@ -25,6 +25,12 @@ interface TableSink {
   /** The rows of {@code r} carrying {@code runId}, read at the version {@code c} committed. */
   long countCommitted(TableCommit c, Replacement r, String runId);
 
+  /** Whether the table exists (has been written or created). */
+  boolean exists();
+
+  /** Every row of the table at its latest version, all runs and dates. */
+  Dataset<Row> read();
+
   /** Where run manifests go: {@code _runs/} in the table's folder, a name table maintenance skips. */
   Path runsDir();
 

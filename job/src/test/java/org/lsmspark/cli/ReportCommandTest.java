@@ -32,9 +32,8 @@ class ReportCommandTest {
     }
   }
 
-  @Test
-  void scoreWritesTheReportBesideTheManifestAndReportAndExportReadTheRun() throws Exception {
-    // three conversations of 12 real turns: turns 10 and 11 have a full window of context
+  /** Three conversations of 12 real turns: turns 10 and 11 have a full window of context. */
+  private Path corpus() throws Exception {
     ObjectMapper json = new ObjectMapper();
     List<String> lines = Files.readAllLines(GOLDEN.resolve("windows.jsonl"));
     List<String> corpus = new ArrayList<>();
@@ -51,6 +50,13 @@ class ReportCommandTest {
     }
     Path input = tmp.resolve("corpus.jsonl");
     Files.write(input, corpus);
+    return input;
+  }
+
+  @Test
+  void scoreWritesTheReportBesideTheManifestAndReportAndExportReadTheRun() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Path input = corpus();
     String out = tmp.resolve("out").toString();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     assertEquals(0, run(err, "score", "--model", GOLDEN.resolve("model").toString(), "--input", input.toString(),
@@ -82,6 +88,62 @@ class ReportCommandTest {
     JsonNode first = json.readTree(Files.readAllLines(jsonl).get(0));
     assertEquals(runId, first.get("run_id").asText());
     assertEquals(5, first.get("top_k").size());
+  }
+
+  @Test
+  void reportAndExportReadDeltaAndIcebergTables() throws Exception {
+    Path input = corpus();
+    String model = GOLDEN.resolve("model").toString();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String parquet = tmp.resolve("parquet").toString();
+    assertEquals(0, run(err, "score", "--model", model, "--input", input.toString(), "--output", parquet,
+        "--run-date", "2026-07-08", "--master", "local[2]"), err.toString(StandardCharsets.UTF_8));
+    List<String> expected = exportWithoutRunId(err, "--predictions", parquet);
+
+    // Delta, found by its log; scored twice for the date so the folder also holds the first run's removed files
+    String delta = tmp.resolve("delta").toString();
+    for (int i = 0; i < 2; i++) {
+      assertEquals(0, run(err, "score", "--model", model, "--input", input.toString(), "--output", delta,
+          "--output-format", "delta", "--run-date", "2026-07-08", "--master", "local[2]", "--report"),
+          err.toString(StandardCharsets.UTF_8));
+    }
+    assertEquals(expected, exportWithoutRunId(err, "--predictions", delta));
+    try (Stream<Path> s = Files.list(Path.of(delta, "_runs"))) {
+      assertEquals(2, s.filter(p -> p.toString().endsWith(".html")).count(), "score --report beside each manifest");
+    }
+
+    String warehouse = tmp.resolve("warehouse").toString();
+    assertEquals(0, run(err, "score", "--model", model, "--input", input.toString(), "--output", "preds.daily",
+        "--output-format", "iceberg", "--warehouse", warehouse, "--run-date", "2026-07-08", "--master", "local[2]",
+        "--report"),
+        err.toString(StandardCharsets.UTF_8));
+    assertEquals(expected, exportWithoutRunId(err, "--predictions", "preds.daily", "--warehouse", warehouse));
+    try (Stream<Path> s = Files.walk(Path.of(warehouse))) {
+      assertEquals(1, s.filter(p -> p.toString().endsWith(".html") && p.getParent().endsWith("_runs")).count(),
+          "score --report beside the Iceberg table's manifest");
+    }
+    Path html = tmp.resolve("iceberg.html");
+    assertEquals(0, run(err, "report", "--predictions", "preds.daily", "--table-format", "iceberg", "--warehouse",
+        warehouse, "--output", html.toString(), "--master", "local[2]"), err.toString(StandardCharsets.UTF_8));
+    assertTrue(Files.readString(html).contains("<th>rows written</th><td>6</td>"));
+
+    err.reset();
+    assertEquals(2, run(err, "report", "--predictions", "preds.none", "--warehouse", warehouse, "--output",
+        html.toString(), "--master", "local[2]"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("no iceberg prediction table lsm.preds.none"),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** The latest run's rows exported as CSV, its run id and times blanked so that runs of one model compare equal. */
+  private List<String> exportWithoutRunId(ByteArrayOutputStream err, String... table) throws Exception {
+    Path csv = Files.createTempFile(tmp, "rows", ".csv");
+    List<String> args = new ArrayList<>(List.of("export", "--output", csv.toString(), "--master", "local[2]"));
+    args.addAll(List.of(table));
+    assertEquals(0, run(err, args.toArray(String[]::new)), err.toString(StandardCharsets.UTF_8));
+    List<String> rows = Files.readAllLines(csv);
+    assertEquals(7, rows.size(), "a header and six rows: " + rows);
+    return rows.stream().map(r -> r.replaceAll("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "RUN")
+        .replaceAll("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", "SCORED_AT")).toList();
   }
 
   @Test

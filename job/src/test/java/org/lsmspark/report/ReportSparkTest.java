@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lsmspark.spark.PredictionTable;
 import org.lsmspark.spark.RunManifest;
 import org.lsmspark.spark.ScoreSchema;
 import org.lsmspark.spark.SparkSessions;
@@ -83,7 +84,7 @@ class ReportSparkTest {
 
   @Test
   void theLatestRunIsReadAndItsFiguresAreCounted() {
-    ScoringRun run = ScoringRun.open(spark, table, null, PredictionSource.parquet());
+    ScoringRun run = ScoringRun.open(spark, PredictionTable.open(spark, "parquet", table, null), null);
     assertEquals("new", run.manifest().runId(), "the run that finished last, not the last id");
     RunReport r = RunReport.of(run, null);
     assertEquals(java.util.Map.of("ok", 5L, "error", 1L), r.statusCounts());
@@ -116,31 +117,35 @@ class ReportSparkTest {
   @Test
   void theReportDoesNotDependOnPartitioning() throws Exception {
     String five = writeTable("five", 5);
-    RunReport one = RunReport.of(ScoringRun.open(spark, table, "new", PredictionSource.parquet()), null);
-    assertEquals(one, RunReport.of(ScoringRun.open(spark, five, "new", PredictionSource.parquet()), null));
+    RunReport one = RunReport.of(ScoringRun.open(spark, PredictionTable.open(spark, "parquet", table, null), "new"), null);
+    assertEquals(one, RunReport.of(ScoringRun.open(spark, PredictionTable.open(spark, "parquet", five, null), "new"), null));
   }
 
   @Test
-  void anExplicitGroupColumnAndAnEarlierRun() {
-    RunReport old = RunReport.of(ScoringRun.open(spark, table, "zzz-old", PredictionSource.parquet()), "model_id");
+  void anExplicitGroupColumnAndAnEarlierRun() throws Exception {
+    RunReport old = RunReport.of(ScoringRun.open(spark, PredictionTable.open(spark, "parquet", table, null), "zzz-old"), "model_id");
     assertEquals(java.util.Map.of("ok", 1L, "error", 1L), old.statusCounts());
     assertEquals(List.of(new RunReport.Agreement("m1", 1, 1, 1)), old.byGroup());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RunReport.of(ScoringRun.open(spark, table, "new", PredictionSource.parquet()), "domain"));
+        () -> RunReport.of(ScoringRun.open(spark, PredictionTable.open(spark, "parquet", table, null), "new"), "domain"));
     assertTrue(e.getMessage().startsWith("--group-col domain: prediction table " + table + " has no such column"),
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> ScoringRun.open(spark, table, "nope", PredictionSource.parquet()));
+        () -> ScoringRun.open(spark, PredictionTable.open(spark, "parquet", table, null), "nope"));
     assertTrue(e.getMessage().contains("run nope has no manifest") && e.getMessage().contains("_runs/nope.json"),
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> ScoringRun.open(spark, tmp.resolve("absent").toString(), null, PredictionSource.parquet()));
+        () -> PredictionTable.open(spark, "parquet", tmp.resolve("absent").toString(), null));
+    assertTrue(e.getMessage().startsWith("no parquet prediction table " + tmp.resolve("absent")), e.getMessage());
+    Path noRuns = Files.createDirectories(tmp.resolve("no-runs"));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> ScoringRun.open(spark, PredictionTable.open(spark, "parquet", noRuns.toString(), null), null));
     assertTrue(e.getMessage().startsWith("no run manifests:"), e.getMessage());
   }
 
   @Test
   void exportWritesTheRunsRowsInOrderAsJsonLinesAndCsv() throws Exception {
-    ScoringRun run = ScoringRun.open(spark, table, null, PredictionSource.parquet());
+    ScoringRun run = ScoringRun.open(spark, PredictionTable.open(spark, "parquet", table, null), null);
     Path jsonl = tmp.resolve("rows.jsonl");
     assertEquals(6, RowExport.write(spark, run, RowExport.Format.of(null, jsonl.toString()), jsonl.toString()));
     List<String> lines = Files.readAllLines(jsonl);
