@@ -6,8 +6,8 @@ import java.util.stream.IntStream;
 /**
  * Preselection scores of unit queries against the distinct vocabulary vectors through the model's
  * own factorisation {@code v_g = C a_g + r_g}: {@code C} is {@code components} [D, F] and
- * {@code a_g} the sparse TF-IDF vector of the vocabulary turn (about 7 nonzero terms of 10,000 on
- * a real vocabulary). For a unit query q, {@code x = Cᵀq} is computed once (one GEMM for a batch)
+ * {@code a_g} the sparse TF-IDF vector of the vocabulary turn (about 9 nonzero terms of 10,000 per
+ * distinct vector of the full-size models). For a unit query q, {@code x = Cᵀq} is computed once (one GEMM for a batch)
  * and each vector's score is a short sparse dot product, {@code s_g = Σ_j ã_gj x_j} with
  * {@code ã_g = a_g / ‖v_g‖}: an approximation of {@code cos(q, v_g)} within {@link #bound(int)}.
  *
