@@ -24,6 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Decode cost against vocabulary size: the full-size model's predicted embeddings decoded in
  * batches of 256 (top 5) against the first {@code vocab} vocabulary turns, exactly or through the
  * HNSW graph (built in set-up, not timed). Windows per second, one calling thread.
+ * {@code preselect} picks the exact decode's preselection (system property
+ * {@code lsm.decode.preselect}): the dense float32 GEMM, the factored TF-IDF·Cᵀ scores, or auto;
+ * {@code decodeBatch1} decodes one window per call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -39,6 +42,9 @@ public class DecodeBenchmark extends FullSizeModel {
   @Param({"exact", "approximate"})
   public String decode;
 
+  @Param({"auto"})
+  public String preselect;
+
   private Tokenizer tokenizer;
   private DecodeMode mode;
   private float[][] embeddings;
@@ -48,6 +54,7 @@ public class DecodeBenchmark extends FullSizeModel {
   public void setUp() {
     LsmModel model = LsmModel.of(BenchData.bundle(dir));
     List<List<String>> windows = BenchData.windows(dir);
+    System.setProperty("lsm.decode.preselect", preselect);
     Tokenizer full = model.tokenizer();
     int v = Math.min(vocab, full.vocabularySize());
     int dim = full.embeddingDim();
@@ -71,5 +78,12 @@ public class DecodeBenchmark extends FullSizeModel {
       next = (next + 1) % embeddings.length;
     }
     return tokenizer.decodeBatch(batch, 5, mode);
+  }
+
+  @Benchmark
+  public Object decodeBatch1() {
+    float[] e = embeddings[next];
+    next = (next + 1) % embeddings.length;
+    return tokenizer.decodeBatch(new float[][] {e}, 5, mode);
   }
 }

@@ -93,7 +93,12 @@ public final class Tokenizer {
       }
     }
     this.vocabValues = vocabEmbeddings.toArray();
-    this.decoder = new VocabularyIndex(vocabValues, v, dim);
+    // the vocabulary embeddings are their TF-IDF rows times componentsᵀ (the model format): the
+    // decoder may preselect through that factorisation, checking it row by row when it builds
+    List<String> turns = this.vocabulary;
+    this.decoder = new VocabularyIndex(vocabValues, v, dim, VocabularyIndex.DEFAULT_BLOCK_ROWS,
+        new VocabularyIndex.Factors(comps, f, row -> tfidf(turns.get(row))),
+        VocabularyIndex.Preselect.fromSystemProperty());
   }
 
   private static void requireShape(String file, Tensor t, int... expected) {

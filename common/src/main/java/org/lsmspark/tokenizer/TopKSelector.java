@@ -5,6 +5,11 @@ import java.util.Arrays;
 /**
  * Keeps every row whose GEMM score is within {@link VocabularyIndex#MARGIN} of the running k-th
  * best (a min-heap of the k best scores); the list is compacted as the k-th best rises.
+ *
+ * <p>With per-row bounds ({@link #offer(float[], int, int, int, float[])}), a score s with bound b
+ * stands for an exact value in [s − b, s + b]: the heap holds the k best lower ends (so its
+ * minimum never exceeds the k-th best exact value) and a row is kept while its upper end reaches
+ * the floor; the kept score is the upper end.
  */
 final class TopKSelector {
   /** Scores tested together before any is looked at alone. */
@@ -59,6 +64,51 @@ final class TopKSelector {
     if (count > 4 * k + 1024) {
       compact();
     }
+  }
+
+  /**
+   * Offers scores whose row {@code firstRow + j} is within {@code bounds[firstRow + j]} of its
+   * exact value, as the class comment describes.
+   */
+  void offer(float[] block, int from, int len, int firstRow, float[] bounds) {
+    float floor = floor();
+    int j = 0;
+    for (; j + SCAN <= len; j += SCAN) {
+      int base = from + j;
+      int row = firstRow + j;
+      float m = block[base] + bounds[row];
+      for (int t = 1; t < SCAN; t++) {
+        m = Math.max(m, block[base + t] + bounds[row + t]);
+      }
+      if (m >= floor) {
+        floor = offerEachBounded(block, base, SCAN, row, bounds, floor);
+      }
+    }
+    offerEachBounded(block, from + j, len - j, firstRow + j, bounds, floor);
+    if (count > 4 * k + 1024) {
+      compact();
+    }
+  }
+
+  private float offerEachBounded(float[] block, int from, int len, int firstRow, float[] bounds, float floor) {
+    for (int j = 0; j < len; j++) {
+      float b = bounds[firstRow + j];
+      float hi = block[from + j] + b;
+      if (hi < floor) {
+        continue;
+      }
+      add(firstRow + j, hi);
+      float lo = block[from + j] - b;
+      if (heapSize < k) {
+        push(lo);
+        floor = floor();
+      } else if (lo > heap[0]) {
+        heap[0] = lo;
+        siftDown();
+        floor = floor();
+      }
+    }
+    return floor;
   }
 
   /** Offers {@code block[from, from + len)} (rows from {@code firstRow}) one by one; returns the new floor. */

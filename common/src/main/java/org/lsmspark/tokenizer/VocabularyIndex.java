@@ -5,9 +5,13 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Exact top-k cosine search over the vocabulary embeddings. A float32 GEMM per vocabulary block
@@ -22,10 +26,51 @@ import org.nd4j.linalg.factory.Nd4j;
  * identically; zero rows join the candidates whenever 0 reaches the preselection floor. Keeping
  * the k best distinct vectors can only keep more rows than needed, so the exact result is
  * unchanged.
+ *
+ * <p>When the vocabulary embeddings are the model's TF-IDF rows times {@code components}ᵀ (the
+ * model format's definition) and the vocabulary is large, the preselection scores come instead
+ * from {@link FactoredScores}: x = Cᵀq once per query, then a sparse dot product of ~7 terms per
+ * distinct vector, each within a proven per-vector bound of the cosine; a vector stays a candidate
+ * while its score plus its bound reaches the k-th best lower end, so the exact rescoring, and with
+ * it every result, is the same as the dense GEMM's. Which preselection runs is decided on first
+ * decode ({@link Preselect}) and logged.
  */
 final class VocabularyIndex {
+  private static final Logger LOG = LoggerFactory.getLogger(VocabularyIndex.class);
+
   /** One ranked vocabulary row. */
   record Hit(int index, double score) {}
+
+  /** Which preselection the index uses: AUTO decides by cost and by how well the rows factorise. */
+  enum Preselect {
+    AUTO, DENSE, FACTORED;
+
+    /** System property {@code lsm.decode.preselect}: auto (default), dense or factored. */
+    static Preselect fromSystemProperty() {
+      String v = System.getProperty("lsm.decode.preselect", "auto");
+      try {
+        return valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("lsm.decode.preselect must be auto, dense or factored, got " + v, e);
+      }
+    }
+  }
+
+  /**
+   * The model's factorisation of the vocabulary embeddings: {@code components} [D, F] row-major
+   * and a row's L2-normalised TF-IDF vector.
+   */
+  record Factors(float[] components, int features, IntFunction<SparseVector> tfidf) {}
+
+  /** What the first decode builds: the dense unit blocks, or the factored scores and C as an INDArray. */
+  private record Built(List<INDArray> blocks, FactoredScores factored, INDArray components) {}
+
+  /** AUTO uses the factored preselection only when at most this fraction of vectors has a wide bound. */
+  static final double MAX_WIDE_FRACTION = 0.01;
+  /** Queries whose x = Cᵀq one GEMM computes (x is [queries, F] floats). */
+  static final int FACTORED_CHUNK = 256;
+  /** Distinct vectors scored per pass of a query group (the group's scores stay in cache). */
+  static final int FACTORED_BLOCK = 2048;
 
   static final int DEFAULT_BLOCK_ROWS = 8192;
   /** Candidates are kept down to this below the k-th best GEMM score; float32 cosine errors are ~1e-6. */
@@ -42,14 +87,23 @@ final class VocabularyIndex {
   private final int[] groupRows;
   /** Rows whose embedding is zero. */
   private final int[] zeroRows;
+  private final Factors factors;
+  private final Preselect preselect;
   /** Built on first decode: ND4J's start-up costs seconds and encode-only users never need it. */
-  private volatile List<INDArray> blocks;
+  private volatile Built built;
 
   VocabularyIndex(float[] values, int size, int dim) {
     this(values, size, dim, DEFAULT_BLOCK_ROWS);
   }
 
   VocabularyIndex(float[] values, int size, int dim, int blockRows) {
+    this(values, size, dim, blockRows, null, Preselect.DENSE);
+  }
+
+  /** @param factors null when the embeddings have no known factorisation (dense preselection) */
+  VocabularyIndex(float[] values, int size, int dim, int blockRows, Factors factors, Preselect preselect) {
+    this.factors = factors;
+    this.preselect = factors == null ? Preselect.DENSE : preselect;
     this.values = values;
     this.size = size;
     this.dim = dim;
@@ -108,7 +162,13 @@ final class VocabularyIndex {
     for (int i = 0; i < n; i++) {
       selectors[i] = qNorms[i] > 0 ? new TopKSelector(k) : null;
     }
-    forEachBlock(unit, qNorms, (i, scores, from, len, first) -> selectors[i].offer(scores, from, len, first));
+    forEachBlock(unit, qNorms, (i, scores, from, len, first, bounds) -> {
+      if (bounds == null) {
+        selectors[i].offer(scores, from, len, first);
+      } else {
+        selectors[i].offer(scores, from, len, first, bounds);
+      }
+    });
     Hit[][] result = new Hit[n][];
     for (int i = 0; i < n; i++) {
       result[i] = selectors[i] == null ? firstRows(k) : rescore(queries[i], qNorms[i], selectors[i], k);
@@ -140,17 +200,17 @@ final class VocabularyIndex {
         }
       }
     }
-    forEachBlock(unit, qNorms, (i, scores, from, len, first) -> {
+    forEachBlock(unit, qNorms, (i, scores, from, len, first, bounds) -> {
       float hi = target[i] + MARGIN;
       float lo = target[i] - MARGIN;
       for (int j = 0; j < len; j++) {
-        float x = scores[from + j];
-        if (x < lo) {
+        int g = first + j;
+        float b = bounds == null ? 0f : bounds[g];
+        if (scores[from + j] + b < lo) {
           continue;
         }
-        int g = first + j;
         int members = groupStart[g + 1] - groupStart[g];
-        if (x > hi) {
+        if (scores[from + j] - b > hi) {
           above[i] += members;
           continue;
         }
@@ -186,14 +246,21 @@ final class VocabularyIndex {
     return unit;
   }
 
-  /** Receives one query's float32 preselection scores against a block of distinct vectors. */
+  /**
+   * Receives one query's float32 preselection scores against a block of distinct vectors; with
+   * {@code bounds} (indexed by distinct vector) the exact cosine of vector g lies within
+   * {@code bounds[g]} of its score, without (the dense GEMM) within a float32 GEMM's error.
+   */
   private interface BlockScores {
-    void accept(int query, float[] scores, int from, int len, int firstVector);
+    void accept(int query, float[] scores, int from, int len, int firstVector, float[] bounds);
   }
 
-  /** One GEMM per block of distinct vectors for all nonzero queries; {@code visit} sees each query's scores. */
+  /**
+   * Every nonzero query's preselection scores against every distinct vector, block by block; a
+   * query's blocks arrive in order and on one thread, different queries may be visited
+   * concurrently.
+   */
   private void forEachBlock(float[] unit, double[] qNorms, BlockScores visit) {
-    int n = qNorms.length;
     boolean any = false;
     for (double q : qNorms) {
       any |= q > 0;
@@ -201,11 +268,82 @@ final class VocabularyIndex {
     if (!any || uniqueRow.length == 0) {
       return;
     }
+    Built b = built();
+    if (b.factored() != null) {
+      forEachFactored(b, unit, qNorms, visit);
+    } else {
+      forEachDense(b.blocks(), unit, qNorms, visit);
+    }
+  }
+
+  /**
+   * The factored preselection: x = Cᵀq for up to {@link #FACTORED_CHUNK} queries in one GEMM, then
+   * groups of {@link FactoredScores#LANES} queries in parallel (each query's scores are the same
+   * float sums whatever its group or thread, see {@link FactoredScores}).
+   */
+  private void forEachFactored(Built b, float[] unit, double[] qNorms, BlockScores visit) {
+    FactoredScores f = b.factored();
+    int[] live = IntStream.range(0, qNorms.length).filter(i -> qNorms[i] > 0).toArray();
+    int features = f.features;
+    for (int c = 0; c < live.length; c += FACTORED_CHUNK) {
+      int m = Math.min(FACTORED_CHUNK, live.length - c);
+      float[] q = new float[m * dim];
+      for (int i = 0; i < m; i++) {
+        System.arraycopy(unit, live[c + i] * dim, q, i * dim, dim);
+      }
+      INDArray x = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m, features}, 'c');
+      Nd4j.gemm(Nd4j.create(q, new long[] {m, dim}, 'c'), b.components(), x, false, false, 1.0, 0.0);
+      float[] xs = new float[m * features];
+      x.data().asNioFloat().get(xs, 0, xs.length);
+      int groups = (m + FactoredScores.LANES - 1) / FactoredScores.LANES;
+      int chunk = c;
+      IntStream range = IntStream.range(0, groups);
+      (groups > 1 ? range.parallel() : range).forEach(gi -> {
+        int from = gi * FactoredScores.LANES;
+        scoreGroup(f, xs, live, chunk + from, from, Math.min(FactoredScores.LANES, m - from), visit);
+      });
+    }
+  }
+
+  /** Lanes queries from {@code xs} row {@code from} (query numbers {@code live[liveFrom...]}) against every vector. */
+  private static void scoreGroup(FactoredScores f, float[] xs, int[] live, int liveFrom, int from, int lanes,
+      BlockScores visit) {
+    int features = f.features;
+    int block = Math.max(1, Math.min(FACTORED_BLOCK, f.vectors));
+    float[] out = new float[lanes * block];
+    float[] xg = null;
+    float[] acc = new float[FactoredScores.LANES];
+    if (lanes > 1) {
+      xg = new float[features * FactoredScores.LANES];
+      for (int t = 0; t < lanes; t++) {
+        int src = (from + t) * features;
+        for (int j = 0; j < features; j++) {
+          xg[j * FactoredScores.LANES + t] = xs[src + j];
+        }
+      }
+    }
+    float[] bounds = f.bounds();
+    for (int start = 0; start < f.vectors; start += block) {
+      int len = Math.min(block, f.vectors - start);
+      if (lanes == 1) {
+        f.scoreOne(xs, from * features, start, len, out);
+      } else {
+        f.scoreLanes(xg, lanes, start, len, acc, out);
+      }
+      for (int t = 0; t < lanes; t++) {
+        visit.accept(live[liveFrom + t], out, t * len, len, start, bounds);
+      }
+    }
+  }
+
+  /** One GEMM per block of distinct vectors for all nonzero queries; {@code visit} sees each query's scores. */
+  private void forEachDense(List<INDArray> blocks, float[] unit, double[] qNorms, BlockScores visit) {
+    int n = qNorms.length;
     INDArray q = Nd4j.create(unit, new long[] {n, dim}, 'c');
     float[] scores = new float[n * blockRows];
     INDArray buffer = null;
     int start = 0;
-    for (INDArray block : blocks()) {
+    for (INDArray block : blocks) {
       int rows = (int) block.rows();
       if (buffer == null || buffer.columns() != rows) {
         buffer = Nd4j.createUninitialized(DataType.FLOAT, new long[] {n, rows}, 'c');
@@ -214,25 +352,72 @@ final class VocabularyIndex {
       buffer.data().asNioFloat().get(scores, 0, n * rows);
       for (int i = 0; i < n; i++) {
         if (qNorms[i] > 0) {
-          visit.accept(i, scores, i * rows, rows, start);
+          visit.accept(i, scores, i * rows, rows, start, null);
         }
       }
       start += rows;
     }
   }
 
-  private List<INDArray> blocks() {
-    List<INDArray> b = blocks;
+  private Built built() {
+    Built b = built;
     if (b == null) {
       synchronized (this) {
-        b = blocks;
+        b = built;
         if (b == null) {
-          b = buildBlocks();
-          blocks = b;
+          b = build();
+          built = b;
         }
       }
     }
     return b;
+  }
+
+  /** Which preselection runs (factored or dense, see {@link Preselect}), built now; one log line. */
+  private Built build() {
+    long t0 = System.nanoTime();
+    int unique = uniqueRow.length;
+    long dense = (long) unique * dim;
+    String why;
+    FactoredScores f = null;
+    if (preselect == Preselect.DENSE) {
+      why = factors == null ? "no factorisation known" : "forced";
+    } else if (preselect == Preselect.AUTO && 2L * factors.features() * dim > dense) {
+      why = "x = Cᵀq (F·D = " + (long) factors.features() * dim + ") costs more than half the dense product";
+    } else {
+      f = FactoredScores.build(values, norms, uniqueRow, factors.components(), dim, factors.features(),
+          factors.tfidf());
+      long cost = (long) factors.features() * dim + f.nonZeros() + (long) f.wide() * dim;
+      if (preselect == Preselect.FACTORED) {
+        why = "forced";
+      } else if (f.wide() > MAX_WIDE_FRACTION * unique) {
+        why = f.wide() + " vectors do not factorise (bound > " + FactoredScores.WIDE + ")";
+        f = null;
+      } else if (2 * cost > dense) {
+        why = "factored cost " + cost + " is more than half the dense " + dense;
+        f = null;
+      } else {
+        why = "about " + cost + " multiply-adds a query against " + dense + " dense";
+      }
+    }
+    Built b;
+    String what;
+    if (f != null) {
+      INDArray c = Nd4j.create(factors.components(), new long[] {dim, factors.features()}, 'c');
+      b = new Built(null, f, c);
+      what = "factored: " + f.nonZeros() + " nonzeros, " + f.wide() + " wide vectors, F = " + f.features;
+    } else {
+      b = new Built(buildBlocks(), null, null);
+      what = "dense";
+    }
+    LOG.info("decode preselection {} ({}); {} rows, {} distinct nonzero vectors; built in {} ms",
+        what, why, size, unique, (System.nanoTime() - t0) / 1_000_000);
+    return b;
+  }
+
+  /** True when the first decode chose the factored preselection (building it now if needed). */
+  boolean factored() {
+    return uniqueRow.length > 0 && built().factored() != null;
   }
 
   /** The distinct nonzero vectors, unit length, in blocks of at most {@code blockRows}. */

@@ -69,4 +69,9 @@ final class Golden {
         jsonStrings("model/tokenizer/vocab.jsonl"),
         npy("model/tokenizer/vocab_embeddings.npy"));
   }
+
+  /** The tokenizer of a fixture's model, as {@code LsmModel} builds it from the bundle. */
+  static Tokenizer modelTokenizer(org.lsmspark.model.Golden fixture) {
+    return org.lsmspark.inference.LsmModel.of(fixture.bundle()).tokenizer();
+  }
 }

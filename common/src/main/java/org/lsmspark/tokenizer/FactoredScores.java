@@ -1,0 +1,194 @@
+package org.lsmspark.tokenizer;
+
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
+
+/**
+ * Preselection scores of unit queries against the distinct vocabulary vectors through the model's
+ * own factorisation {@code v_g = C a_g + r_g}: {@code C} is {@code components} [D, F] and
+ * {@code a_g} the sparse TF-IDF vector of the vocabulary turn (about 9 nonzero terms of 10,000 per
+ * distinct vector of the full-size models). For a unit query q, {@code x = Cᵀq} is computed once (one GEMM for a batch)
+ * and each vector's score is a short sparse dot product, {@code s_g = Σ_j ã_gj x_j} with
+ * {@code ã_g = a_g / ‖v_g‖}: an approximation of {@code cos(q, v_g)} within {@link #bound(int)}.
+ *
+ * <h2>The bound</h2>
+ * With {@code ŵ = q/‖q‖} (exact), {@code cos_g = (Cᵀŵ)·ã_g + ŵ·r_g/‖v_g‖}, so
+ * <pre>
+ *   |cos_g − s_g| ≤ ρ_g + |(Cᵀŵ)·ã_g − s_g|,   ρ_g = ‖r_g‖ / ‖v_g‖ (Cauchy–Schwarz, ‖ŵ‖ = 1).
+ * </pre>
+ * The second term is float32 rounding, u = 2⁻²⁴, γ_n = nu/(1 − nu), c_j = ‖C[:, j]‖ and
+ * {@code B_g = Σ_j |ã_gj| c_j}. Rounding the unit query to float costs u|ŵ_d| per entry; the GEMM
+ * that forms x, in whatever order or blocking BLAS sums, errs by at most γ_D Σ_d |C_dj||q̂_d|;
+ * together |x̃_j − (Cᵀŵ)_j| ≤ γ_{D+1} c_j (Cauchy–Schwarz again) and |x̃_j| ≤ (1 + γ_{D+1}) c_j.
+ * Storing ã in float costs u|ã_gj| per term, and the n-term float dot product
+ * γ_n Σ|ã_gj||x̃_j|. Summed: |(Cᵀŵ)·ã_g − s_g| ≤ (γ_{D+1} + u + γ_n)(1 + γ_{D+1})(1 + u) B_g
+ * ≤ γ_{D+n+2} B_g (1 + 10⁻⁵) for the sizes here. {@link #bound(int)} is ρ_g (computed in double,
+ * relative error far below 10⁻⁹) plus <em>twice</em> that rounding term, rounded up to a float.
+ * Callers keep the existing {@link VocabularyIndex#MARGIN} (10⁻⁴) on top, which covers the
+ * rounding of {@code s ± bound} in float and the float ties of the final ranking, exactly as it
+ * does for the dense GEMM. A vector whose embedding is not its TF-IDF row times Cᵀ (a model that
+ * does not factorise) simply has a wide bound (ρ up to 1, or 2 when it has no TF-IDF terms) and
+ * is a candidate for almost every query; the index falls back to the dense GEMM when such vectors
+ * are more than a small fraction.
+ *
+ * <h2>Layout and order</h2>
+ * The vectors are CSR rows (int term, float ã), one per distinct vector. A group of up to
+ * {@link #LANES} queries holds x as [F][LANES], so each nonzero term adds one contiguous LANES-wide
+ * axpy that the JIT vectorises; a lone query uses a plain gather loop. Either way every score is
+ * the same float sum, in the CSR order of the row's terms, so it depends on neither the group nor
+ * the thread that computed it.
+ */
+final class FactoredScores {
+  /** Queries scored together: x is laid out [F][LANES]. */
+  static final int LANES = 16;
+  /** A vector is "wide" when its bound exceeds this: it is rescored for nearly every query. */
+  static final double WIDE = 1e-3;
+
+  private static final double U = 0x1p-24;
+
+  final int dim;
+  final int features;
+  final int vectors;
+  private final int[] rowStart;
+  private final int[] terms;
+  private final float[] weights;
+  private final float[] bounds;
+  private final int wide;
+
+  private FactoredScores(int dim, int features, int[] rowStart, int[] terms, float[] weights, float[] bounds) {
+    this.dim = dim;
+    this.features = features;
+    this.vectors = bounds.length;
+    this.rowStart = rowStart;
+    this.terms = terms;
+    this.weights = weights;
+    this.bounds = bounds;
+    int w = 0;
+    for (float b : bounds) {
+      if (b > WIDE) {
+        w++;
+      }
+    }
+    this.wide = w;
+  }
+
+  /**
+   * The factorisation of the given distinct vectors.
+   *
+   * @param values the vocabulary embeddings, row-major [rows, dim]
+   * @param norms their L2 norms (nonzero for every row in {@code vectorRow})
+   * @param vectorRow a representative row of each distinct vector
+   * @param components [dim, features], row-major
+   * @param tfidf a row's L2-normalised TF-IDF vector
+   */
+  static FactoredScores build(float[] values, double[] norms, int[] vectorRow, float[] components,
+      int dim, int features, IntFunction<SparseVector> tfidf) {
+    int n = vectorRow.length;
+    double[] colNorm = new double[features];
+    for (int d = 0; d < dim; d++) {
+      for (int j = 0; j < features; j++) {
+        double c = components[d * features + j];
+        colNorm[j] += c * c;
+      }
+    }
+    for (int j = 0; j < features; j++) {
+      colNorm[j] = Math.sqrt(colNorm[j]);
+    }
+    // the TF-IDF vectors in parallel (texts analysed independently), then a sequential CSR
+    SparseVector[] sparse = IntStream.range(0, n).parallel()
+        .mapToObj(g -> tfidf.apply(vectorRow[g])).toArray(SparseVector[]::new);
+    int[] rowStart = new int[n + 1];
+    for (int g = 0; g < n; g++) {
+      rowStart[g + 1] = rowStart[g] + sparse[g].size();
+    }
+    int[] terms = new int[rowStart[n]];
+    float[] weights = new float[rowStart[n]];
+    float[] bounds = new float[n];
+    IntStream.range(0, n).parallel().forEach(g -> {
+      SparseVector a = sparse[g];
+      int row = vectorRow[g];
+      double vNorm = norms[row];
+      double[] r = new double[dim];
+      for (int d = 0; d < dim; d++) {
+        r[d] = values[row * dim + d];
+      }
+      double b = 0;
+      for (int p = 0; p < a.size(); p++) {
+        int j = a.index(p);
+        double w = a.value(p);
+        for (int d = 0; d < dim; d++) {
+          r[d] -= w * components[d * features + j];
+        }
+        double scaled = w / vNorm;
+        terms[rowStart[g] + p] = j;
+        weights[rowStart[g] + p] = (float) scaled;
+        b += Math.abs(scaled) * colNorm[j];
+      }
+      double rr = 0;
+      for (int d = 0; d < dim; d++) {
+        rr += r[d] * r[d];
+      }
+      double rho = Math.sqrt(rr) / vNorm;
+      double gamma = (dim + a.size() + 2) * U;
+      gamma = gamma / (1 - gamma) * (1 + 1e-5);
+      double bound = rho * (1 + 1e-9) + 2 * gamma * b;
+      float f = (float) bound;
+      bounds[g] = f >= bound ? f : Math.nextUp(f);
+    });
+    return new FactoredScores(dim, features, rowStart, terms, weights, bounds);
+  }
+
+  /** The per-vector bound on |cosine − score|, indexed by distinct vector. */
+  float[] bounds() {
+    return bounds;
+  }
+
+  float bound(int g) {
+    return bounds[g];
+  }
+
+  int nonZeros() {
+    return weights.length;
+  }
+
+  /** Vectors whose bound exceeds {@link #WIDE}. */
+  int wide() {
+    return wide;
+  }
+
+  /**
+   * Scores of {@code lanes} queries against vectors {@code [first, first + len)}: {@code x} is
+   * [features][LANES] (lanes beyond {@code lanes} zero), {@code out} receives lane t's scores at
+   * {@code [t * len, t * len + len)}.
+   */
+  void scoreLanes(float[] x, int lanes, int first, int len, float[] acc, float[] out) {
+    for (int r = 0; r < len; r++) {
+      int g = first + r;
+      for (int t = 0; t < LANES; t++) {
+        acc[t] = 0f;
+      }
+      for (int p = rowStart[g], end = rowStart[g + 1]; p < end; p++) {
+        float a = weights[p];
+        int base = terms[p] * LANES;
+        for (int t = 0; t < LANES; t++) {
+          acc[t] += a * x[base + t];
+        }
+      }
+      for (int t = 0; t < lanes; t++) {
+        out[t * len + r] = acc[t];
+      }
+    }
+  }
+
+  /** Scores of one query ({@code x} is [features] from {@code offset}) against vectors {@code [first, first + len)}. */
+  void scoreOne(float[] x, int offset, int first, int len, float[] out) {
+    for (int r = 0; r < len; r++) {
+      int g = first + r;
+      float s = 0f;
+      for (int p = rowStart[g], end = rowStart[g + 1]; p < end; p++) {
+        s += weights[p] * x[offset + terms[p]];
+      }
+      out[r] = s;
+    }
+  }
+}
