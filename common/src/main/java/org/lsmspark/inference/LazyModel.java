@@ -3,6 +3,7 @@ package org.lsmspark.inference;
 import java.util.Locale;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelDirectory;
+import org.lsmspark.tokenizer.DecodeMode;
 import org.lsmspark.tokenizer.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,10 +68,14 @@ final class LazyModel {
     }
     LsmModel model = LsmModel.of(bundle);
     Tokenizer tok = model.tokenizer();
-    // the first decode starts ND4J and lays out the vocabulary; count it as loading, not scoring
+    // the first decode starts ND4J and lays out the vocabulary (and builds the HNSW graph for
+    // approximate decoding); count it as loading, not scoring
     float[] probe = new float[tok.embeddingDim()];
     probe[0] = 1f;
     tok.decode(probe, 1);
+    if (!options.legacyMode() && options.decode() == DecodeMode.APPROXIMATE) {
+      tok.decodeBatch(new float[][] {probe}, 1, DecodeMode.APPROXIMATE);
+    }
     loadNanos = System.nanoTime() - t0;
     LOG.info(String.format(Locale.ROOT,
         "model %s loaded from %s in %.2f s: %d vocabulary turns, %d terms, embedding %d, window %d",

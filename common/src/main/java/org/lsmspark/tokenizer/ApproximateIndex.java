@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.lucene.codecs.hnsw.FlatVectorScorerUtil;
 import org.apache.lucene.codecs.hnsw.FlatVectorsScorer;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -57,10 +58,13 @@ final class ApproximateIndex {
   /** For each query its approximate top {@code k} (1 ≤ k ≤ vocabulary size), ranked as the exact decode ranks. */
   VocabularyIndex.Hit[][] topK(float[][] queries, int k) {
     VocabularyIndex.Hit[][] out = new VocabularyIndex.Hit[queries.length][];
-    for (int i = 0; i < queries.length; i++) {
+    // independent graph walks, spread over the common pool: the OnHeapHnswGraph overload of
+    // HnswGraphSearcher.search keeps its cursor in its own searcher, not in the shared graph
+    IntStream range = IntStream.range(0, queries.length);
+    (queries.length > 1 ? range.parallel() : range).forEach(i -> {
       VocabularyIndex.Hit[] hits = graph == null ? null : exact.rankDistinct(queries[i], candidates(queries[i], k), k);
       out[i] = hits != null ? hits : exact.topK(new float[][] {queries[i]}, k)[0];
-    }
+    });
     return out;
   }
 

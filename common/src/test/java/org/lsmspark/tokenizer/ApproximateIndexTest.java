@@ -64,6 +64,21 @@ class ApproximateIndexTest {
   }
 
   @Test
+  void concurrentSearchesOfABatchGiveEachQueryItsAnswerAlone() {
+    ApproximateIndex approx = new ApproximateIndex(new VocabularyIndex(VALUES, SIZE, DIM), DIM, 32);
+    VocabularyIndex.Hit[][] alone = new VocabularyIndex.Hit[QUERIES.length][];
+    for (int i = 0; i < QUERIES.length; i++) {
+      alone[i] = approx.topK(new float[][] {QUERIES[i]}, 5)[0];
+    }
+    for (int round = 0; round < 5; round++) { // the batch's graph walks run in parallel: a shared cursor shows
+      VocabularyIndex.Hit[][] batch = approx.topK(QUERIES, 5);
+      for (int i = 0; i < QUERIES.length; i++) {
+        assertArrayEquals(alone[i], batch[i], "round " + round + ", query " + i);
+      }
+    }
+  }
+
+  @Test
   void aVocabularyOfZeroRowsAndABadBeamAreHandled() {
     VocabularyIndex zeros = new VocabularyIndex(new float[4 * 3], 4, 3);
     VocabularyIndex.Hit[] got = new ApproximateIndex(zeros, 3, 16).topK(new float[][] {{1f, 0f, 0f}}, 2)[0];
