@@ -82,9 +82,11 @@ class StandaloneClusterTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
+    long t0 = System.nanoTime();
     Path jar = submitJar();
     assertTrue(Files.isRegularFile(jar), "no spark-submit jar at " + jar
         + ": this test runs in the integration-test phase of ./mvnw -Pfaults verify, after package builds it");
+    assertSameProjectClasses(jar);
     Runtime.getRuntime().addShutdownHook(new Thread(StandaloneClusterTest::killAll));
     home = sparkHome();
     logs = Files.createDirectories(tmp.resolve("logs"));
@@ -108,6 +110,7 @@ class StandaloneClusterTest {
       JsonNode state = masterState();
       alive = state == null ? -1 : state.path("aliveworkers").asInt(-1);
       if (alive == 2) {
+        System.err.printf("StandaloneClusterTest: master and 2 workers up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         return;
       }
       Thread.sleep(250);
@@ -192,6 +195,7 @@ class StandaloneClusterTest {
     loads.forEach((executor, n) -> assertEquals(1L, n, "loads on executor " + executor));
     assertFalse(loads.containsKey("driver"), "the driver must not score: " + loads);
 
+    started = System.nanoTime();
     Path predictions = tmp.resolve("predictions.jsonl");
     assertEquals(0, org.lsmspark.cli.Main.run("predict", "--model", GOLDEN.resolve("model").toString(),
         "--input", windows.toString(), "--output", predictions.toString(), "--top-k", String.valueOf(TOP_K)));
@@ -215,6 +219,8 @@ class StandaloneClusterTest {
       assertNull(scored.put(key, r.getAs("status") + "|" + r.getAs("predicted_text") + "|" + r.getAs("confidence")
           + "|" + ScoreJobTest.topK(r) + "|" + r.getAs("actual_text") + "|" + r.getAs("error")), "duplicate row " + key);
     }
+    System.err.printf("StandaloneClusterTest: lsm predict and reading the table took %.1f s%n",
+        (System.nanoTime() - started) / 1e9);
     assertEquals(expected.keySet(), scored.keySet(), "the windows scored");
     expected.forEach((key, row) -> assertEquals(row, scored.get(key), key));
     assertEquals(expected.size(), manifest.counts().rowsWritten());
@@ -246,6 +252,30 @@ class StandaloneClusterTest {
       assertEquals(1, json.size(), "manifests " + json);
       return RunManifest.fromJson(Files.readString(json.get(0)), json.get(0).toString());
     }
+  }
+
+  /**
+   * The jar's project classes are this build's, byte for byte, so that comparing with
+   * {@code lsm predict} in this JVM compares one code base. Built with {@code -pl job} alone, the
+   * jar takes lsm-spark-common from the local repository, which another checkout may have
+   * installed: its numbers then differ in the last digits and the row comparison fails for that.
+   */
+  static void assertSameProjectClasses(Path jar) throws IOException {
+    int compared = 0;
+    try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+      for (var e : java.util.Collections.list(j.entries())) {
+        if (e.getName().startsWith("org/lsmspark/") && e.getName().endsWith(".class")) {
+          try (var inJar = j.getInputStream(e);
+               var here = StandaloneClusterTest.class.getClassLoader().getResourceAsStream(e.getName())) {
+            assertTrue(here != null && java.util.Arrays.equals(inJar.readAllBytes(), here.readAllBytes()),
+                e.getName() + " in " + jar + " differs from this build's: a stale jar, or lsm-spark-common"
+                    + " from the local repository rather than this checkout (build with -am)");
+            compared++;
+          }
+        }
+      }
+    }
+    assertTrue(compared > 100, "project classes in the jar: " + compared);
   }
 
   static Path submitJar() {
