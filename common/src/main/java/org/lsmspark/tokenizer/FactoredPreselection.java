@@ -10,6 +10,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * one GEMM, then groups of {@link FactoredScores#LANES} queries in parallel, each group scoring
  * every distinct vector block by block. A query's scores are the same float sums whatever its
  * group or thread (see {@link FactoredScores}), each with its vector's bound.
+ *
+ * <p>Threads: the groups run as a parallel stream, i.e. in the {@link java.util.concurrent.ForkJoinPool}
+ * of the task that calls, or the common pool (sized by the machine) outside one. An inference
+ * engine calls through {@link Tokenizer#decodeBatch(float[][], int, DecodeMode,
+ * java.util.concurrent.ForkJoinPool)} with a pool of its own {@code threads}, so under Spark an
+ * executor's decode uses the cores it was given. Not covered: the one-time build of
+ * {@link FactoredScores} (parallel TF-IDF analysis) runs wherever the first decode runs, which for
+ * an engine is {@code LazyModel}'s one-window probe on the common pool; ND4J's GEMM threads are
+ * set apart (OMP_NUM_THREADS).
  */
 final class FactoredPreselection implements Preselection {
   /** Queries whose x = Cᵀq one GEMM computes (x is [queries, F] floats). */
