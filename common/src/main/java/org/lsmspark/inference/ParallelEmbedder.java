@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,6 +22,9 @@ import java.util.function.Function;
 final class ParallelEmbedder implements AutoCloseable {
   private final int threads;
   private final ExecutorService pool; // null with one thread
+  /** The decode's pool ({@link #forkJoinPool()}), made on first use. */
+  private ForkJoinPool forkJoin;
+  private boolean closed;
 
   ParallelEmbedder(int threads) {
     if (threads < 1) {
@@ -95,11 +100,40 @@ final class ParallelEmbedder implements AutoCloseable {
     return out;
   }
 
+  /**
+   * A fork-join pool of {@code threads} daemon workers for the decode's parallel work
+   * ({@link org.lsmspark.tokenizer.Tokenizer#decodeBatch(float[][], int,
+   * org.lsmspark.tokenizer.DecodeMode, ForkJoinPool)}), so that it uses the engine's threads (under
+   * Spark, the executor's cores) rather than the JVM's common pool, sized by the machine. Made on
+   * first use and stopped by {@link #close()}.
+   */
+  synchronized ForkJoinPool forkJoinPool() {
+    if (closed) {
+      throw new IllegalStateException("the engine's threads are stopped");
+    }
+    if (forkJoin == null) {
+      AtomicInteger n = new AtomicInteger();
+      forkJoin = new ForkJoinPool(threads, p -> {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+        t.setName("lsm-decode-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      }, null, false);
+    }
+    return forkJoin;
+  }
+
   /** Stops the pooled threads. */
   @Override
   public void close() {
     if (pool != null) {
       pool.shutdownNow();
+    }
+    synchronized (this) {
+      closed = true;
+      if (forkJoin != null) {
+        forkJoin.shutdownNow();
+      }
     }
   }
 

@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import org.lsmspark.model.Tensor;
 import org.lsmspark.model.TokenizerConfig;
 import org.lsmspark.model.WeightFiles;
@@ -277,6 +280,41 @@ public final class Tokenizer {
    * them exactly, so a listed turn's score is exact but a better turn may be missing.
    */
   public List<Decoding> decodeBatch(float[][] embeddings, int k, DecodeMode mode) {
+    return decode(embeddings, k, mode);
+  }
+
+  /**
+   * Decodes a batch as {@link #decodeBatch(float[][], int, DecodeMode)} does, with the decode's
+   * parallel work (the factored preselection's groups of queries) on {@code pool}'s threads rather
+   * than the common {@link ForkJoinPool}: an inference engine passes the pool of
+   * its {@code threads}, so that an executor uses the cores Spark gives it, not the machine's. The
+   * call runs as a task of {@code pool} (a parallel stream forks into the pool of the task it runs
+   * in, see {@link java.util.concurrent.ForkJoinTask#fork()}); the results are the same whatever
+   * the pool. ND4J's own BLAS threads are configured apart (OMP_NUM_THREADS).
+   */
+  public List<Decoding> decodeBatch(float[][] embeddings, int k, DecodeMode mode, ForkJoinPool pool) {
+    Objects.requireNonNull(pool, "pool must not be null");
+    if (ForkJoinTask.inForkJoinPool() && ForkJoinTask.getPool() == pool) {
+      return decode(embeddings, k, mode);
+    }
+    try {
+      return pool.submit(() -> decode(embeddings, k, mode)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while decoding", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(c);
+    }
+  }
+
+  private List<Decoding> decode(float[][] embeddings, int k, DecodeMode mode) {
     Objects.requireNonNull(mode, "mode must not be null");
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);

@@ -6,17 +6,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-import java.util.stream.IntStream;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Exact top-k cosine search over the vocabulary embeddings. A float32 GEMM per vocabulary block
- * only preselects candidates; every candidate is then rescored in double in plain Java, so the
- * result depends neither on the batch size nor on how BLAS blocks or threads the product, and
+ * Exact top-k cosine search over the vocabulary embeddings. A float32 preselection
+ * ({@link Preselection}: a GEMM per vocabulary block, or the factored scores) only picks
+ * candidates; every candidate is then rescored in double in plain Java, so the result depends neither on the batch size nor on how BLAS blocks or threads the product, and
  * turns with identical embeddings tie exactly (broken by index).
  *
  * <p>The product runs over the distinct nonzero embeddings only: a vocabulary of real turns
@@ -33,15 +27,16 @@ import org.slf4j.LoggerFactory;
  * distinct vector, each within a proven per-vector bound of the cosine; a vector stays a candidate
  * while its score plus its bound reaches the k-th best lower end, so the exact rescoring, and with
  * it every result, is the same as the dense GEMM's. Which preselection runs is decided on first
- * decode ({@link Preselect}) and logged.
+ * decode ({@link PreselectionChoice}) and logged.
+ *
+ * <p>This class keeps the deduplication, the candidates ({@link TopKSelector}), the exact
+ * rescoring and the ranking; the preselections are {@link Preselection}s.
  */
 final class VocabularyIndex {
-  private static final Logger LOG = LoggerFactory.getLogger(VocabularyIndex.class);
-
   /** One ranked vocabulary row. */
   record Hit(int index, double score) {}
 
-  /** Which preselection the index uses: AUTO decides by cost and by how well the rows factorise. */
+  /** Which preselection the index uses: AUTO decides by cost and by how well the rows factorise ({@link PreselectionChoice}). */
   enum Preselect {
     AUTO, DENSE, FACTORED;
 
@@ -62,16 +57,6 @@ final class VocabularyIndex {
    */
   record Factors(float[] components, int features, IntFunction<SparseVector> tfidf) {}
 
-  /** What the first decode builds: the dense unit blocks, or the factored scores and C as an INDArray. */
-  private record Built(List<INDArray> blocks, FactoredScores factored, INDArray components) {}
-
-  /** AUTO uses the factored preselection only when at most this fraction of vectors has a wide bound. */
-  static final double MAX_WIDE_FRACTION = 0.01;
-  /** Queries whose x = Cᵀq one GEMM computes (x is [queries, F] floats). */
-  static final int FACTORED_CHUNK = 256;
-  /** Distinct vectors scored per pass of a query group (the group's scores stay in cache). */
-  static final int FACTORED_BLOCK = 2048;
-
   static final int DEFAULT_BLOCK_ROWS = 8192;
   /** Candidates are kept down to this below the k-th best GEMM score; float32 cosine errors are ~1e-6. */
   static final float MARGIN = 1e-4f;
@@ -90,7 +75,7 @@ final class VocabularyIndex {
   private final Factors factors;
   private final Preselect preselect;
   /** Built on first decode: ND4J's start-up costs seconds and encode-only users never need it. */
-  private volatile Built built;
+  private volatile Preselection built;
 
   VocabularyIndex(float[] values, int size, int dim) {
     this(values, size, dim, DEFAULT_BLOCK_ROWS);
@@ -247,20 +232,11 @@ final class VocabularyIndex {
   }
 
   /**
-   * Receives one query's float32 preselection scores against a block of distinct vectors; with
-   * {@code bounds} (indexed by distinct vector) the exact cosine of vector g lies within
-   * {@code bounds[g]} of its score, without (the dense GEMM) within a float32 GEMM's error.
-   */
-  private interface BlockScores {
-    void accept(int query, float[] scores, int from, int len, int firstVector, float[] bounds);
-  }
-
-  /**
    * Every nonzero query's preselection scores against every distinct vector, block by block; a
    * query's blocks arrive in order and on one thread, different queries may be visited
    * concurrently.
    */
-  private void forEachBlock(float[] unit, double[] qNorms, BlockScores visit) {
+  private void forEachBlock(float[] unit, double[] qNorms, Preselection.BlockScores visit) {
     boolean any = false;
     for (double q : qNorms) {
       any |= q > 0;
@@ -268,104 +244,16 @@ final class VocabularyIndex {
     if (!any || uniqueRow.length == 0) {
       return;
     }
-    Built b = built();
-    if (b.factored() != null) {
-      forEachFactored(b, unit, qNorms, visit);
-    } else {
-      forEachDense(b.blocks(), unit, qNorms, visit);
-    }
+    built().forEachBlock(unit, qNorms, visit);
   }
 
-  /**
-   * The factored preselection: x = Cᵀq for up to {@link #FACTORED_CHUNK} queries in one GEMM, then
-   * groups of {@link FactoredScores#LANES} queries in parallel (each query's scores are the same
-   * float sums whatever its group or thread, see {@link FactoredScores}).
-   */
-  private void forEachFactored(Built b, float[] unit, double[] qNorms, BlockScores visit) {
-    FactoredScores f = b.factored();
-    int[] live = IntStream.range(0, qNorms.length).filter(i -> qNorms[i] > 0).toArray();
-    int features = f.features;
-    for (int c = 0; c < live.length; c += FACTORED_CHUNK) {
-      int m = Math.min(FACTORED_CHUNK, live.length - c);
-      float[] q = new float[m * dim];
-      for (int i = 0; i < m; i++) {
-        System.arraycopy(unit, live[c + i] * dim, q, i * dim, dim);
-      }
-      INDArray x = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m, features}, 'c');
-      Nd4j.gemm(Nd4j.create(q, new long[] {m, dim}, 'c'), b.components(), x, false, false, 1.0, 0.0);
-      float[] xs = new float[m * features];
-      x.data().asNioFloat().get(xs, 0, xs.length);
-      int groups = (m + FactoredScores.LANES - 1) / FactoredScores.LANES;
-      int chunk = c;
-      IntStream range = IntStream.range(0, groups);
-      (groups > 1 ? range.parallel() : range).forEach(gi -> {
-        int from = gi * FactoredScores.LANES;
-        scoreGroup(f, xs, live, chunk + from, from, Math.min(FactoredScores.LANES, m - from), visit);
-      });
-    }
-  }
-
-  /** Lanes queries from {@code xs} row {@code from} (query numbers {@code live[liveFrom...]}) against every vector. */
-  private static void scoreGroup(FactoredScores f, float[] xs, int[] live, int liveFrom, int from, int lanes,
-      BlockScores visit) {
-    int features = f.features;
-    int block = Math.max(1, Math.min(FACTORED_BLOCK, f.vectors));
-    float[] out = new float[lanes * block];
-    float[] xg = null;
-    float[] acc = new float[FactoredScores.LANES];
-    if (lanes > 1) {
-      xg = new float[features * FactoredScores.LANES];
-      for (int t = 0; t < lanes; t++) {
-        int src = (from + t) * features;
-        for (int j = 0; j < features; j++) {
-          xg[j * FactoredScores.LANES + t] = xs[src + j];
-        }
-      }
-    }
-    float[] bounds = f.bounds();
-    for (int start = 0; start < f.vectors; start += block) {
-      int len = Math.min(block, f.vectors - start);
-      if (lanes == 1) {
-        f.scoreOne(xs, from * features, start, len, out);
-      } else {
-        f.scoreLanes(xg, lanes, start, len, acc, out);
-      }
-      for (int t = 0; t < lanes; t++) {
-        visit.accept(live[liveFrom + t], out, t * len, len, start, bounds);
-      }
-    }
-  }
-
-  /** One GEMM per block of distinct vectors for all nonzero queries; {@code visit} sees each query's scores. */
-  private void forEachDense(List<INDArray> blocks, float[] unit, double[] qNorms, BlockScores visit) {
-    int n = qNorms.length;
-    INDArray q = Nd4j.create(unit, new long[] {n, dim}, 'c');
-    float[] scores = new float[n * blockRows];
-    INDArray buffer = null;
-    int start = 0;
-    for (INDArray block : blocks) {
-      int rows = (int) block.rows();
-      if (buffer == null || buffer.columns() != rows) {
-        buffer = Nd4j.createUninitialized(DataType.FLOAT, new long[] {n, rows}, 'c');
-      }
-      Nd4j.gemm(q, block, buffer, false, true, 1.0, 0.0);
-      buffer.data().asNioFloat().get(scores, 0, n * rows);
-      for (int i = 0; i < n; i++) {
-        if (qNorms[i] > 0) {
-          visit.accept(i, scores, i * rows, rows, start, null);
-        }
-      }
-      start += rows;
-    }
-  }
-
-  private Built built() {
-    Built b = built;
+  private Preselection built() {
+    Preselection b = built;
     if (b == null) {
       synchronized (this) {
         b = built;
         if (b == null) {
-          b = build();
+          b = PreselectionChoice.build(preselect, factors, values, norms, uniqueRow, size, dim, blockRows);
           built = b;
         }
       }
@@ -373,73 +261,9 @@ final class VocabularyIndex {
     return b;
   }
 
-  /** Which preselection runs (factored or dense, see {@link Preselect}), built now; one log line. */
-  private Built build() {
-    long t0 = System.nanoTime();
-    int unique = uniqueRow.length;
-    long dense = (long) unique * dim;
-    String why;
-    FactoredScores f = null;
-    if (preselect == Preselect.DENSE) {
-      why = factors == null ? "no factorisation known" : "forced";
-    } else if (preselect == Preselect.AUTO && 2L * factors.features() * dim > dense) {
-      why = "x = Cᵀq (F·D = " + (long) factors.features() * dim + ") costs more than half the dense product";
-    } else {
-      f = FactoredScores.build(values, norms, uniqueRow, factors.components(), dim, factors.features(),
-          factors.tfidf());
-      long cost = (long) factors.features() * dim + f.nonZeros() + (long) f.wide() * dim;
-      if (preselect == Preselect.FACTORED) {
-        why = "forced";
-      } else if (f.wide() > MAX_WIDE_FRACTION * unique) {
-        why = f.wide() + " vectors do not factorise (bound > " + FactoredScores.WIDE + ")";
-        f = null;
-      } else if (2 * cost > dense) {
-        why = "factored cost " + cost + " is more than half the dense " + dense;
-        f = null;
-      } else {
-        why = "about " + cost + " multiply-adds a query against " + dense + " dense";
-      }
-    }
-    Built b;
-    String what;
-    if (f != null) {
-      INDArray c = Nd4j.create(factors.components(), new long[] {dim, factors.features()}, 'c');
-      b = new Built(null, f, c);
-      what = "factored: " + f.nonZeros() + " nonzeros, " + f.wide() + " wide vectors, F = " + f.features;
-    } else {
-      b = new Built(buildBlocks(), null, null);
-      what = "dense";
-    }
-    LOG.info("decode preselection {} ({}); {} rows, {} distinct nonzero vectors; built in {} ms",
-        what, why, size, unique, (System.nanoTime() - t0) / 1_000_000);
-    return b;
-  }
-
   /** True when the first decode chose the factored preselection (building it now if needed). */
   boolean factored() {
-    return uniqueRow.length > 0 && built().factored() != null;
-  }
-
-  /** The distinct nonzero vectors, unit length, in blocks of at most {@code blockRows}. */
-  private List<INDArray> buildBlocks() {
-    List<INDArray> list = new ArrayList<>();
-    int unique = uniqueRow.length;
-    for (int start = 0; start < unique; start += blockRows) {
-      int rows = Math.min(blockRows, unique - start);
-      float[] unit = new float[rows * dim];
-      for (int r = 0; r < rows; r++) {
-        int row = uniqueRow[start + r];
-        double nrm = norms[row];
-        if (nrm > 0) {
-          int src = row * dim;
-          for (int d = 0; d < dim; d++) {
-            unit[r * dim + d] = (float) (values[src + d] / nrm);
-          }
-        }
-      }
-      list.add(Nd4j.create(unit, new long[] {rows, dim}, 'c'));
-    }
-    return List.copyOf(list);
+    return uniqueRow.length > 0 && built() instanceof FactoredPreselection;
   }
 
   /** A zero query has similarity 0 with every row, so the first k rows win the tie. */

@@ -3,6 +3,7 @@ package org.lsmspark.inference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -66,5 +67,17 @@ class ParallelEmbedderTest {
   @Test
   void aThreadCountBelowOneIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> new ParallelEmbedder(0));
+  }
+
+  /** The decode's pool: the engine's thread count (not the machine's), one per embedder, stopped with it. */
+  @Test
+  void theDecodePoolHasTheEngineThreadsAndStopsWithIt() {
+    ParallelEmbedder e = new ParallelEmbedder(3);
+    java.util.concurrent.ForkJoinPool pool = e.forkJoinPool();
+    assertEquals(3, pool.getParallelism());
+    assertTrue(pool == e.forkJoinPool(), "one pool per embedder");
+    e.close();
+    assertTrue(pool.isShutdown());
+    assertThrows(IllegalStateException.class, e::forkJoinPool);
   }
 }

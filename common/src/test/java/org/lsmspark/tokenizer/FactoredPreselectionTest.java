@@ -52,6 +52,30 @@ class FactoredPreselectionTest {
     }
   }
 
+  /**
+   * A batch of many 16-query groups decoded on fork-join pools of 1, 2 and 4 threads (the engine
+   * passes its own, see {@link Tokenizer#decodeBatch(float[][], int, DecodeMode,
+   * java.util.concurrent.ForkJoinPool)}) and on the common pool: identical results. Catches
+   * scratch state shared between groups and any dependence of a score on the thread count.
+   */
+  @Property(tries = 6)
+  void theFactoredTopKDoesNotDependOnThePoolOrItsThreads(@ForAll long seed) throws Exception {
+    Random rng = new Random(seed);
+    Model m = model(rng, 2000 + rng.nextInt(2000), rng.nextInt(4));
+    VocabularyIndex factored = m.index(VocabularyIndex.Preselect.FACTORED);
+    float[][] queries = queries(rng, m, 70 + rng.nextInt(60));
+    VocabularyIndex.Hit[][] common = factored.topK(queries, 5);
+    for (int threads : new int[] {1, 2, 4}) {
+      java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+      try {
+        VocabularyIndex.Hit[][] got = pool.submit(() -> factored.topK(queries, 5)).get();
+        assertArrayEquals(common, got, "seed " + seed + ", " + threads + " threads");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
   @Property(tries = 8)
   void factoredRanksArePositionsInTheBruteForceOrder(@ForAll long seed, @ForAll @IntRange(min = 0, max = 3) int perturbation) {
     Random rng = new Random(seed);

@@ -240,4 +240,29 @@ class TokenizerTest {
     }
     return f;
   }
+
+  /**
+   * Decoding on a given fork-join pool (as the inference engine does, with its own threads) gives
+   * the same decodings as on the common pool, from outside the pool and from inside one of its
+   * tasks, and a bad argument still fails with its own exception.
+   */
+  @Test
+  void decodingOnAGivenPoolIsTheSameAndFailsTheSame() throws Exception {
+    java.util.Random rng = new java.util.Random(5);
+    float[][] q = new float[40][tokenizer.embeddingDim()];
+    for (float[] e : q) {
+      for (int d = 0; d < e.length; d++) {
+        e[d] = (float) rng.nextGaussian();
+      }
+    }
+    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(3);
+    try {
+      List<Tokenizer.Decoding> want = tokenizer.decodeBatch(q, 5, DecodeMode.EXACT);
+      assertEquals(want, tokenizer.decodeBatch(q, 5, DecodeMode.EXACT, pool));
+      assertEquals(want, pool.submit(() -> tokenizer.decodeBatch(q, 5, DecodeMode.EXACT, pool)).get());
+      assertThrows(IllegalArgumentException.class, () -> tokenizer.decodeBatch(q, 0, DecodeMode.EXACT, pool));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

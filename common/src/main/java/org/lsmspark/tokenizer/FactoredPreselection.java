@@ -1,0 +1,100 @@
+package org.lsmspark.tokenizer;
+
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The factored preselection ({@link FactoredScores}): x = Cᵀq for up to {@link #CHUNK} queries in
+ * one GEMM, then groups of {@link FactoredScores#LANES} queries in parallel, each group scoring
+ * every distinct vector block by block. A query's scores are the same float sums whatever its
+ * group or thread (see {@link FactoredScores}), each with its vector's bound.
+ *
+ * <p>Threads: the groups run as a parallel stream, i.e. in the {@link java.util.concurrent.ForkJoinPool}
+ * of the task that calls, or the common pool (sized by the machine) outside one. An inference
+ * engine calls through {@link Tokenizer#decodeBatch(float[][], int, DecodeMode,
+ * java.util.concurrent.ForkJoinPool)} with a pool of its own {@code threads}, so under Spark an
+ * executor's decode uses the cores it was given. Not covered: the one-time build of
+ * {@link FactoredScores} (parallel TF-IDF analysis) runs wherever the first decode runs, which for
+ * an engine is {@code LazyModel}'s one-window probe on the common pool; ND4J's GEMM threads are
+ * set apart (OMP_NUM_THREADS).
+ */
+final class FactoredPreselection implements Preselection {
+  /** Queries whose x = Cᵀq one GEMM computes (x is [queries, F] floats). */
+  static final int CHUNK = 256;
+  /** Distinct vectors scored per pass of a query group (the group's scores stay in cache). */
+  static final int BLOCK = 2048;
+
+  private final FactoredScores scores;
+  private final INDArray components;
+  private final int dim;
+
+  /** @param components C [dim, features], row-major */
+  FactoredPreselection(FactoredScores scores, float[] components, int dim) {
+    this.scores = scores;
+    this.dim = dim;
+    this.components = Nd4j.create(components, new long[] {dim, scores.features}, 'c');
+  }
+
+  @Override
+  public void forEachBlock(float[] unit, double[] qNorms, BlockScores visit) {
+    FactoredScores f = scores;
+    int[] live = IntStream.range(0, qNorms.length).filter(i -> qNorms[i] > 0).toArray();
+    int features = f.features;
+    for (int c = 0; c < live.length; c += CHUNK) {
+      int m = Math.min(CHUNK, live.length - c);
+      float[] q = new float[m * dim];
+      for (int i = 0; i < m; i++) {
+        System.arraycopy(unit, live[c + i] * dim, q, i * dim, dim);
+      }
+      INDArray x = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m, features}, 'c');
+      Nd4j.gemm(Nd4j.create(q, new long[] {m, dim}, 'c'), components, x, false, false, 1.0, 0.0);
+      float[] xs = new float[m * features];
+      x.data().asNioFloat().get(xs, 0, xs.length);
+      int groups = (m + FactoredScores.LANES - 1) / FactoredScores.LANES;
+      int chunk = c;
+      IntStream range = IntStream.range(0, groups);
+      (groups > 1 ? range.parallel() : range).forEach(gi -> {
+        int from = gi * FactoredScores.LANES;
+        scoreGroup(f, xs, live, chunk + from, from, Math.min(FactoredScores.LANES, m - from), visit);
+      });
+    }
+  }
+
+  /** Lanes queries from {@code xs} row {@code from} (query numbers {@code live[liveFrom...]}) against every vector. */
+  private static void scoreGroup(FactoredScores f, float[] xs, int[] live, int liveFrom, int from, int lanes,
+      BlockScores visit) {
+    int features = f.features;
+    int block = Math.max(1, Math.min(BLOCK, f.vectors));
+    float[] out = new float[lanes * block];
+    float[] xg = null;
+    float[] acc = new float[FactoredScores.LANES];
+    if (lanes > 1) {
+      xg = new float[features * FactoredScores.LANES];
+      for (int t = 0; t < lanes; t++) {
+        int src = (from + t) * features;
+        for (int j = 0; j < features; j++) {
+          xg[j * FactoredScores.LANES + t] = xs[src + j];
+        }
+      }
+    }
+    float[] bounds = f.bounds();
+    for (int start = 0; start < f.vectors; start += block) {
+      int len = Math.min(block, f.vectors - start);
+      if (lanes == 1) {
+        f.scoreOne(xs, from * features, start, len, out);
+      } else {
+        f.scoreLanes(xg, lanes, start, len, acc, out);
+      }
+      for (int t = 0; t < lanes; t++) {
+        visit.accept(live[liveFrom + t], out, t * len, len, start, bounds);
+      }
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "factored: " + scores.nonZeros() + " nonzeros, " + scores.wide() + " wide vectors, F = " + scores.features;
+  }
+}

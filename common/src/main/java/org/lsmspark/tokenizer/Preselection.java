@@ -1,0 +1,35 @@
+package org.lsmspark.tokenizer;
+
+/**
+ * The float32 preselection of the exact decode: every nonzero query's approximate cosine against
+ * every distinct nonzero vocabulary vector, block by block, each within a known error of the exact
+ * value. {@link VocabularyIndex} keeps the candidates that may reach the top k and rescores them
+ * in double, so which preselection runs changes the speed, never a result.
+ *
+ * <p>Two implementations: {@link DensePreselection} (a float32 GEMM against the unit vectors) and
+ * {@link FactoredPreselection} (x = Cᵀq, then a sparse dot product per vector, with a per-vector
+ * bound); {@link PreselectionChoice} builds one of them on first decode.
+ */
+interface Preselection {
+
+  /**
+   * Receives one query's float32 preselection scores against a block of distinct vectors; with
+   * {@code bounds} (indexed by distinct vector) the exact cosine of vector g lies within
+   * {@code bounds[g]} of its score, without (the dense GEMM) within a float32 GEMM's error, which
+   * {@link VocabularyIndex#MARGIN} covers.
+   */
+  interface BlockScores {
+    void accept(int query, float[] scores, int from, int len, int firstVector, float[] bounds);
+  }
+
+  /**
+   * Every nonzero query's preselection scores against every distinct vector, block by block: a
+   * query's blocks arrive in order and on one thread, different queries may be visited
+   * concurrently. {@code unit} holds the queries row-major [n, dim], scaled to unit length (zero
+   * rows stay zero); {@code qNorms} their norms (queries with norm 0 are skipped).
+   */
+  void forEachBlock(float[] unit, double[] qNorms, BlockScores visit);
+
+  /** What was built, for the one log line. */
+  String describe();
+}
