@@ -58,7 +58,7 @@ final class ApproximateIndex {
   /** For each query its approximate top {@code k} (1 ≤ k ≤ vocabulary size), ranked as the exact decode ranks. */
   VocabularyIndex.Hit[][] topK(float[][] queries, int k) {
     VocabularyIndex.Hit[][] out = new VocabularyIndex.Hit[queries.length][];
-    // independent graph walks, spread over the common pool: the OnHeapHnswGraph overload of
+    // independent graph walks, spread over the decode's fork-join pool: the OnHeapHnswGraph overload of
     // HnswGraphSearcher.search keeps its cursor in its own searcher, not in the shared graph
     IntStream range = IntStream.range(0, queries.length);
     (queries.length > 1 ? range.parallel() : range).forEach(i -> {
