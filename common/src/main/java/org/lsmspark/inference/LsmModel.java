@@ -2,7 +2,7 @@ package org.lsmspark.inference;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.lsmspark.cnn.WaveCnn;
+import org.lsmspark.cnn.BatchedCnn;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelConfig;
 import org.lsmspark.model.WeightFiles;
@@ -21,7 +21,7 @@ public final class LsmModel {
   private final Tokenizer tokenizer;
   private final Reservoir reservoir;
   private final Waveform waveform;
-  private final WaveCnn cnn;
+  private final BatchedCnn cnn;
 
   private LsmModel(ModelBundle bundle) {
     this.bundle = bundle;
@@ -30,7 +30,7 @@ public final class LsmModel {
         bundle.tensor(WeightFiles.COMPONENTS), bundle.vocabulary(), bundle.tensor(WeightFiles.VOCAB_EMBEDDINGS));
     this.reservoir = Reservoir.of(bundle);
     this.waveform = Waveform.of(c);
-    this.cnn = WaveCnn.of(bundle);
+    this.cnn = BatchedCnn.of(bundle);
   }
 
   public static LsmModel of(ModelBundle bundle) {
@@ -78,6 +78,19 @@ public final class LsmModel {
     double[] wave = new double[waveform.size()];
     waveform.render(window, wave, 0);
     return cnn.forward(wave, 0);
+  }
+
+  /**
+   * The predicted embeddings of several windows in one pass through the CNN; each is
+   * bit-identical to {@link #predictEmbedding} of that window alone.
+   */
+  public float[][] predictEmbeddings(List<TurnState[]> windows) {
+    int size = waveform.size();
+    double[] waves = new double[windows.size() * size];
+    for (int i = 0; i < windows.size(); i++) {
+      waveform.render(windows.get(i), waves, i * size);
+    }
+    return cnn.forward(waves, 0, windows.size());
   }
 
   /** The predicted embedding of the turn after {@code turns}. */

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class WindowScorer {
   private static final Logger LOG = LoggerFactory.getLogger(WindowScorer.class);
+  /** Most windows per CNN call: a few of the CNN's tiles, small enough to share among threads. */
+  static final int CNN_GROUP = 64;
 
   private final EngineCaches caches;
   private final ParallelEmbedder embedder;
@@ -106,7 +108,7 @@ final class WindowScorer {
     LsmModel m = l.model();
     TurnStates states = TurnStates.of(chunk, embedder, text -> m.turn(encode(l, text)));
     turnStates.add(states.size());
-    float[][] emb = embedder.embedAll(chunk, w -> m.predictEmbedding(states.window(w)));
+    float[][] emb = embedWindows(m, states, chunk);
     Tokenizer.Decoding[] dec = decodeAll(l, emb, k);
     Prediction[] out = new Prediction[chunk.size()];
     for (int i = 0; i < out.length; i++) {
@@ -115,6 +117,33 @@ final class WindowScorer {
     modelWindows.add(chunk.size());
     modelBatches.increment();
     return out;
+  }
+
+  /**
+   * The chunk's predicted embeddings, the CNN run over groups of windows on the engine's threads.
+   * A window's embedding does not depend on its group, so the grouping only spreads the work.
+   */
+  private float[][] embedWindows(LsmModel m, TurnStates states, List<List<String>> chunk) {
+    int n = chunk.size();
+    int group = Math.max(1, Math.min(CNN_GROUP, (n + embedder.threads() - 1) / embedder.threads()));
+    List<List<List<String>>> groups = new ArrayList<>();
+    for (int from = 0; from < n; from += group) {
+      groups.add(chunk.subList(from, Math.min(n, from + group)));
+    }
+    float[][][] parts = embedder.mapAll(groups, g -> {
+      List<TurnState[]> windows = new ArrayList<>(g.size());
+      for (List<String> w : g) {
+        windows.add(states.window(w));
+      }
+      return m.predictEmbeddings(windows);
+    }, new float[groups.size()][][]);
+    float[][] emb = new float[n][];
+    int at = 0;
+    for (float[][] part : parts) {
+      System.arraycopy(part, 0, emb, at, part.length);
+      at += part.length;
+    }
+    return emb;
   }
 
   /** A text's embedding: a vocabulary turn's row directly, any other text through the embedding cache. */

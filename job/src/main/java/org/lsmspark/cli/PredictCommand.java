@@ -57,15 +57,7 @@ final class PredictCommand implements Callable<Integer> {
       description = "Read the model on the first prediction (default); --no-lazy-load reads it up front.")
   boolean lazyLoad;
 
-  @Option(names = "--decode", defaultValue = "exact", paramLabel = "exact|approximate",
-      description = "exact (default): the true top k; approximate: candidates from an HNSW graph of the vocabulary"
-          + " (built at load), rescored exactly.")
-  String decode;
-
-  @Option(names = "--decode-check-rate", defaultValue = "0.01", paramLabel = "R",
-      description = "With --decode approximate, the fraction of embeddings also decoded exactly for recall@1 and"
-          + " recall@5 in the statistics (default: ${DEFAULT-VALUE}).")
-  double decodeCheckRate;
+  @Mixin DecodeOptionsMixin decodeArgs;
 
   @Option(names = "--stats-json", paramLabel = "FILE",
       description = "Also write the statistics as JSON: load_seconds, scoring_seconds, windows, windows_per_second, one object per cache.")
@@ -79,15 +71,8 @@ final class PredictCommand implements Callable<Integer> {
     Options.atMost("--top-k", engineArgs.topK, EngineOptions.MAX_TOP_K);
     Options.nonNegative("--cache-size", engineArgs.cacheSize);
     long cacheBytes = engineArgs.cacheMemoryBytes();
-    DecodeMode decodeMode;
-    try {
-      decodeMode = DecodeMode.parse(decode);
-    } catch (IllegalArgumentException e) {
-      throw new Main.UserException("--decode: " + e.getMessage());
-    }
-    if (!(decodeCheckRate >= 0 && decodeCheckRate <= 1)) {
-      throw new Main.UserException("--decode-check-rate must be between 0 and 1, got " + decodeCheckRate);
-    }
+    DecodeMode decodeMode = decodeArgs.mode();
+    double decodeCheckRate = decodeArgs.checkRate();
     if (!Files.isRegularFile(input)) {
       throw new Main.UserException("input " + input + " does not exist or is not a file");
     }

@@ -39,6 +39,8 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Mixin EngineOptionsMixin engine;
 
+  @Mixin DecodeOptionsMixin decode;
+
   @Mixin CorpusColumnsMixin columns;
 
   @Option(names = "--input", required = true, description = "Corpus: Parquet directory or JSON lines.")
@@ -113,7 +115,8 @@ final class ScoreCommand implements Callable<Integer> {
     ScoreSettings settings;
     try {
       settings = new ScoreSettings(m, minContext == null ? ScoreSettings.DEFAULT_MIN_CONTEXT : minContext,
-          engine.batchSize, engine.topK, engine.cacheSize, engine.cacheMemoryBytes(), engine.legacyMode);
+          engine.batchSize, engine.topK, engine.cacheSize, engine.cacheMemoryBytes(), engine.legacyMode,
+          decode.mode(), decode.checkRate());
     } catch (IllegalArgumentException e) {
       throw new Main.UserException("--" + e.getMessage());
     }
@@ -161,7 +164,21 @@ final class ScoreCommand implements Callable<Integer> {
         new java.util.TreeMap<>(s.modelLoadsPerExecutor()));
     s.engines().caches().forEach((name, cache) -> System.err.printf("lsm score: %s cache: %d requests, hit rate %.1f%%%n",
         name, cache.requests(), 100 * cache.hitRate()));
+    System.err.printf("lsm score: %s%n", decodeSummary(s.engines().decode()));
     System.err.printf("lsm score: predictions in %s table %s (run_date=%s%s), manifest %s%n", s.table().format(),
         s.output(), s.runDate(), s.table().version() < 0 ? "" : ", version " + s.table().version(), r.manifest());
+  }
+
+  /** The decode line of the summary: the mode and, when embeddings were checked, their recall against exact. */
+  static String decodeSummary(RunManifest.Decode d) {
+    if (d == null) {
+      return "decode not recorded";
+    }
+    if (d.checked() == 0 || d.recallAt1() == null) {
+      return d.mode() + " decode" + ("approximate".equals(d.mode()) ? ", no embedding checked against exact" : "");
+    }
+    return String.format(java.util.Locale.ROOT,
+        "%s decode, %d embeddings checked against exact (rate %s): recall@1 %.4f, recall@5 %.4f", d.mode(),
+        d.checked(), d.checkRate(), d.recallAt1(), d.recallAt5() == null ? Double.NaN : d.recallAt5());
   }
 }

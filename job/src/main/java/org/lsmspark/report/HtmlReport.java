@@ -92,7 +92,8 @@ public final class HtmlReport {
     table(h, List.of(row("mode", o.mode()), row("min context", o.minContext()), row("batch size", o.batchSize()),
         row("top k", o.topK()), row("cache size", o.cacheSize()), row("cache memory (bytes)", o.cacheMemoryBytes()),
         row("legacy mode", o.legacyMode()), row("partitions", o.partitions()),
-        row("columns", o.columns().conversation() + ", " + o.columns().turnIndex() + ", " + o.columns().text())));
+        row("columns", o.columns().conversation() + ", " + o.columns().turnIndex() + ", " + o.columns().text()),
+        row("decode", decode(m.engines().decode()))));
     return h.append("</body></html>\n").toString();
   }
 
@@ -142,6 +143,19 @@ public final class HtmlReport {
   private static double share(long n, RunReport r) {
     long ok = r.statusCounts().getOrDefault(ScoreSchema.STATUS_OK, 0L);
     return ok == 0 ? 0 : (double) n / ok;
+  }
+
+  /** The decode mode and its sampled recall; a manifest from before the decode was recorded has none. */
+  static String decode(RunManifest.Decode d) {
+    if (d == null) {
+      return "not recorded (an older manifest)";
+    }
+    String s = d.mode() + ", check rate " + d.checkRate();
+    if (d.checked() == 0 || d.recallAt1() == null) {
+      return s;
+    }
+    return s + "; " + d.checked() + " checked against exact: recall@1 " + fmt(d.recallAt1())
+        + (d.recallAt5() == null ? "" : ", recall@5 " + fmt(d.recallAt5()));
   }
 
   private static String[] row(String key, Object value) {

@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.util.AccumulatorV2;
 import org.lsmspark.inference.CacheStats;
+import org.lsmspark.inference.DecodeStats;
 import org.lsmspark.inference.EngineStats;
+import org.lsmspark.tokenizer.DecodeMode;
 
 /**
  * The latest statistics of each executor's engine over one scoring pass. Engines outlive a run
@@ -26,6 +28,13 @@ public final class EngineStatsAccumulator extends AccumulatorV2<EngineStatsAccum
       v.put("model_windows", now.modelWindows() - baseline.modelWindows());
       v.put("heap_trims", now.heapTrims() - baseline.heapTrims());
       v.put("load_millis", Math.round((now.loadSeconds() - baseline.loadSeconds()) * 1000));
+      // no dot in these names: a dotted name is a cache's
+      DecodeStats d = now.decode();
+      DecodeStats d0 = baseline.decode();
+      v.put("decode_checked", d.checked() - d0.checked());
+      v.put("decode_top1_agreed", d.top1Agreed() - d0.top1Agreed());
+      v.put("decode_top5_found", d.top5Found() - d0.top5Found());
+      v.put("decode_top5_expected", d.top5Expected() - d0.top5Expected());
       for (CacheStats c : now.caches()) {
         CacheStats before = baseline.cache(c.name());
         v.put(c.name() + ".requests", c.requests() - before.requests());
@@ -82,8 +91,11 @@ public final class EngineStatsAccumulator extends AccumulatorV2<EngineStatsAccum
     }
   }
 
-  /** Per cache: requests, hits, hit rate, evictions, entries and estimated bytes summed over executors. */
-  public RunManifest.Engines summed() {
+  /**
+   * Per cache: requests, hits, hit rate, evictions, entries and estimated bytes summed over
+   * executors; the sampled recall of the decode against exact, over every executor's sample.
+   */
+  public RunManifest.Engines summed(DecodeMode mode, double checkRate) {
     Map<String, Snapshot> snapshots = value();
     TreeMap<String, Long> sum = new TreeMap<>();
     snapshots.values().forEach(s -> s.values().forEach((k, v) -> sum.merge(k, v, Long::sum)));
@@ -100,7 +112,25 @@ public final class EngineStatsAccumulator extends AccumulatorV2<EngineStatsAccum
         });
       }
     }
+    DecodeStats decode = decode(sum, mode, checkRate);
     return new RunManifest.Engines(sum.getOrDefault("heap_trims", 0L), sum.getOrDefault("load_millis", 0L),
-        sum.getOrDefault("model_windows", 0L), sum.getOrDefault("windows", 0L), caches, snapshots.size());
+        sum.getOrDefault("model_windows", 0L), sum.getOrDefault("windows", 0L), caches, snapshots.size(),
+        RunManifest.Decode.of(decode));
+  }
+
+  /**
+   * The decode checks summed over executors, as counts (an incremental run adds those of its
+   * micro-batches before taking the recall).
+   */
+  public DecodeStats decodeStats(DecodeMode mode, double checkRate) {
+    TreeMap<String, Long> sum = new TreeMap<>();
+    value().values().forEach(s -> s.values().forEach((k, v) -> sum.merge(k, v, Long::sum)));
+    return decode(sum, mode, checkRate);
+  }
+
+  private static DecodeStats decode(Map<String, Long> sum, DecodeMode mode, double checkRate) {
+    return new DecodeStats(mode, checkRate, sum.getOrDefault("decode_checked", 0L),
+        sum.getOrDefault("decode_top1_agreed", 0L), sum.getOrDefault("decode_top5_found", 0L),
+        sum.getOrDefault("decode_top5_expected", 0L));
   }
 }

@@ -58,7 +58,7 @@ final class ExecutorEngines {
       CountsByKey loads) {
     int threads = engineThreads(SparkEnv.get() == null ? null : SparkEnv.get().conf());
     String key = fingerprint + "/" + s.cacheSize() + "/" + s.cacheMemoryBytes() + "/" + s.batchSize() + "/"
-        + s.legacyMode() + "/" + threads;
+        + s.legacyMode() + "/" + s.decode() + "/" + s.decodeCheckRate() + "/" + threads;
     LOADS.set(loads);
     try {
       InferenceEngine engine = ENGINES.computeIfAbsent(key, k -> new InferenceEngine(EngineOptions.builder()
@@ -69,6 +69,8 @@ final class ExecutorEngines {
           .maxBatchSize(s.batchSize())
           .legacyMode(s.legacyMode())
           .topK(s.topK())
+          .decode(s.decode())
+          .decodeCheckRate(s.decodeCheckRate())
           .threads(threads)
           .build()));
       EngineStats baseline;

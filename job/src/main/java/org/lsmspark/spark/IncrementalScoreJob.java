@@ -50,7 +50,7 @@ public final class IncrementalScoreJob {
     ModelBundle bundle = scorer.loadModel(spark);
     Dataset<Row> stream = stream(spark, r);
     scorer.transformSchema(stream.schema()); // the schema is refused before the first batch, naming the column
-    RunTotals totals = new RunTotals();
+    RunTotals totals = new RunTotals(r.settings());
     VoidFunction2<Dataset<Row>, Long> batch = (rows, batchId) -> scoreBatch(spark, sink, scorer, r, runId, rows,
         batchId, totals);
     long t1 = System.nanoTime();

@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.types.StructType;
 import org.lsmspark.inference.EngineOptions;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelDirectory;
+import org.lsmspark.tokenizer.DecodeMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,8 @@ public final class LsmScorer extends Transformer {
   private final IntParam cacheSize;
   private final LongParam cacheMemoryBytes;
   private final BooleanParam legacyMode;
+  private final Param<String> decode;
+  private final DoubleParam decodeCheckRate;
   private final IntParam numPartitions;
 
   /** Model loads, windows, errors... of the last {@link #transform} on this instance. */
@@ -77,6 +81,11 @@ public final class LsmScorer extends Transformer {
     cacheSize = new IntParam(this, "cacheSize", "prediction cache entries per executor", ParamValidators.gtEq(0));
     cacheMemoryBytes = new LongParam(this, "cacheMemoryBytes", "cache memory budget per executor, bytes", ParamValidators.gtEq(0));
     legacyMode = new BooleanParam(this, "legacyMode", "unoptimized baseline: no caches, one window at a time");
+    decode = new Param<>(this, "decode", "'exact' (the true top k) or 'approximate' (HNSW candidates, rescored exactly)",
+        ParamValidators.inArray(new String[] {"exact", "approximate"}));
+    decodeCheckRate = new DoubleParam(this, "decodeCheckRate",
+        "with approximate decode, the fraction of embeddings also decoded exactly to measure recall",
+        ParamValidators.inRange(0, 1));
     numPartitions = new IntParam(this, "numPartitions", "partitions to score in; 0: spark.sql.shuffle.partitions",
         ParamValidators.gtEq(0));
     Corpus.Columns columns = Corpus.Columns.defaults(); // the command line's, so both read the same corpus
@@ -91,6 +100,8 @@ public final class LsmScorer extends Transformer {
     setDefault(cacheSize, EngineOptions.DEFAULT_CACHE_SIZE);
     setDefault(cacheMemoryBytes, EngineOptions.DEFAULT_CACHE_MEMORY_BYTES);
     setDefault(legacyMode, false);
+    setDefault(decode, DecodeMode.EXACT.toString());
+    setDefault(decodeCheckRate, EngineOptions.DEFAULT_DECODE_CHECK_RATE);
     setDefault(numPartitions, 0);
   }
 
@@ -111,6 +122,8 @@ public final class LsmScorer extends Transformer {
   public IntParam cacheSize() { return cacheSize; }
   public LongParam cacheMemoryBytes() { return cacheMemoryBytes; }
   public BooleanParam legacyMode() { return legacyMode; }
+  public Param<String> decode() { return decode; }
+  public DoubleParam decodeCheckRate() { return decodeCheckRate; }
   public IntParam numPartitions() { return numPartitions; }
 
   public LsmScorer setModelPath(String v) { set(modelPath, v); return this; }
@@ -125,11 +138,14 @@ public final class LsmScorer extends Transformer {
   public LsmScorer setCacheSize(int v) { set(cacheSize, v); return this; }
   public LsmScorer setCacheMemoryBytes(long v) { set(cacheMemoryBytes, v); return this; }
   public LsmScorer setLegacyMode(boolean v) { set(legacyMode, v); return this; }
+  public LsmScorer setDecode(String v) { set(decode, v); return this; }
+  public LsmScorer setDecodeCheckRate(double v) { set(decodeCheckRate, v); return this; }
   public LsmScorer setNumPartitions(int v) { set(numPartitions, v); return this; }
 
   ScoreSettings settings() {
     return new ScoreSettings(WindowMode.parse($(mode)), (Integer) $(minContext), (Integer) $(batchSize),
-        (Integer) $(topK), (Integer) $(cacheSize), (Long) $(cacheMemoryBytes), (Boolean) $(legacyMode));
+        (Integer) $(topK), (Integer) $(cacheSize), (Long) $(cacheMemoryBytes), (Boolean) $(legacyMode),
+        DecodeMode.parse($(decode)), (Double) $(decodeCheckRate));
   }
 
   private Corpus.Columns columns() {

@@ -1,6 +1,7 @@
 package org.lsmspark.spark;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.lsmspark.inference.DecodeStats;
 
 /**
  * The manifest of a scoring run, {@code OUT/_runs/RUN_ID.json}: what ran, on what, with which
@@ -75,12 +77,37 @@ public record RunManifest(String runId, String modelId, String modelFingerprint,
   public record Counts(long conversations, long turnsRead, long windowsScored, long errors, long skippedShortContext,
       long duplicateTurns, long rowsWritten) {}
 
-  /** The executors' engines over this run, summed: counters since the run began, caches as they ended. */
-  @JsonPropertyOrder({"heap_trims", "load_millis", "model_windows", "windows", "caches", "executors"})
+  /**
+   * The executors' engines over this run, summed: counters since the run began, caches as they
+   * ended, the decode. {@code decode} is null only in manifests written before it was recorded.
+   */
+  @JsonPropertyOrder({"heap_trims", "load_millis", "model_windows", "windows", "caches", "executors", "decode"})
   public record Engines(long heapTrims, long loadMillis, long modelWindows, long windows, Map<String, Cache> caches,
-      int executors) {
+      int executors, @JsonInclude(JsonInclude.Include.NON_NULL) Decode decode) {
     public Engines {
       caches = new TreeMap<>(caches);
+    }
+
+    /** Engines without a recorded decode (as in a manifest from before it was recorded). */
+    public Engines(long heapTrims, long loadMillis, long modelWindows, long windows, Map<String, Cache> caches,
+        int executors) {
+      this(heapTrims, loadMillis, modelWindows, windows, caches, executors, null);
+    }
+  }
+
+  /**
+   * The decode mode and, for approximate decoding, recall@1 and recall@5 against exact over the
+   * embeddings sampled for the check on every executor (null when none was checked).
+   */
+  @JsonPropertyOrder({"mode", "check_rate", "checked", "recall@1", "recall@5"})
+  public record Decode(String mode, double checkRate, long checked, @JsonProperty("recall@1") Double recallAt1,
+      @JsonProperty("recall@5") Double recallAt5) {
+    static Decode of(DecodeStats d) {
+      return new Decode(d.mode().toString(), d.checkRate(), d.checked(), finite(d.recallAt1()), finite(d.recallAt5()));
+    }
+
+    private static Double finite(double v) {
+      return Double.isNaN(v) ? null : v;
     }
   }
 

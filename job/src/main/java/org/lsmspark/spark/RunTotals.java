@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.lsmspark.inference.DecodeStats;
 
 /**
  * What the micro-batches of an incremental run add up to: counts and model loads summed,
- * engine counters summed, cache sizes as the last batch left them.
+ * engine counters summed, cache sizes as the last batch left them, the decode checks pooled
+ * over every batch.
  */
 final class RunTotals {
   private long conversations;
@@ -21,6 +23,11 @@ final class RunTotals {
   private final Map<String, Long> modelLoads = new TreeMap<>();
   private RunManifest.Engines engines = new RunManifest.Engines(0, 0, 0, 0, Map.of(), 0);
   private final List<RunManifest.Batch> batches = new ArrayList<>();
+  private DecodeStats decode;
+
+  RunTotals(ScoreSettings settings) {
+    decode = new DecodeStats(settings.decode(), settings.decodeCheckRate(), 0, 0, 0, 0);
+  }
 
   synchronized void add(PartitionScorer.Metrics m, long batchId, TableCommit commit, long rowsWritten) {
     conversations += m.conversations().value();
@@ -32,7 +39,11 @@ final class RunTotals {
     written += rowsWritten;
     scoringSeconds += m.scoringNanos().value() / 1e9;
     m.modelLoads().value().forEach((k, v) -> modelLoads.merge(k, v, Long::sum));
-    engines = plus(engines, m.engineStats().summed());
+    engines = plus(engines, m.engineStats().summed(decode.mode(), decode.checkRate()));
+    DecodeStats d = m.engineStats().decodeStats(decode.mode(), decode.checkRate());
+    decode = new DecodeStats(decode.mode(), decode.checkRate(), decode.checked() + d.checked(),
+        decode.top1Agreed() + d.top1Agreed(), decode.top5Found() + d.top5Found(),
+        decode.top5Expected() + d.top5Expected());
     batches.add(new RunManifest.Batch(batchId, commit.version(), commit.skipped(), m.conversations().value(),
         m.windows().value(), rowsWritten));
   }
@@ -46,7 +57,8 @@ final class RunTotals {
           requests == 0 ? 0 : (double) hits / requests);
     }));
     return new RunManifest.Engines(a.heapTrims() + b.heapTrims(), a.loadMillis() + b.loadMillis(),
-        a.modelWindows() + b.modelWindows(), a.windows() + b.windows(), caches, Math.max(a.executors(), b.executors()));
+        a.modelWindows() + b.modelWindows(), a.windows() + b.windows(), caches, Math.max(a.executors(), b.executors()),
+        b.decode());
   }
 
   synchronized RunManifest.Counts counts() {
@@ -57,8 +69,10 @@ final class RunTotals {
     return Map.copyOf(modelLoads);
   }
 
+  /** The engines summed over the batches, with the decode's recall over every batch's checks. */
   synchronized RunManifest.Engines engines() {
-    return engines;
+    return new RunManifest.Engines(engines.heapTrims(), engines.loadMillis(), engines.modelWindows(),
+        engines.windows(), engines.caches(), engines.executors(), RunManifest.Decode.of(decode));
   }
 
   synchronized List<RunManifest.Batch> batches() {

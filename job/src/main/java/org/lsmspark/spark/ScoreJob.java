@@ -81,7 +81,8 @@ public final class ScoreJob {
         seconds(t3 - t0), m.scoringNanos().value() / 1e9);
     RunManifest summary = new RunManifest(runId, bundle.modelId(), bundle.fingerprint(), Redaction.path(r.model()),
         Redaction.path(r.input()), sink.displayName(), r.runDate().toString(), Instant.now().toString(),
-        options(r, bundle), counts, m.modelLoads().value(), m.engineStats().summed(), durations,
+        options(r, bundle), counts, m.modelLoads().value(),
+        m.engineStats().summed(r.settings().decode(), r.settings().decodeCheckRate()), durations,
         m.windows().value() / Math.max(seconds(t2 - t1), 1e-9),
         new RunManifest.Table(r.outputFormat().label(), commit.version()), null);
 
@@ -108,6 +109,8 @@ public final class ScoreJob {
         .setCacheSize(r.settings().cacheSize())
         .setCacheMemoryBytes(r.settings().cacheMemoryBytes())
         .setLegacyMode(r.settings().legacyMode())
+        .setDecode(r.settings().decode().toString())
+        .setDecodeCheckRate(r.settings().decodeCheckRate())
         .setNumPartitions(r.partitions());
   }
 

@@ -2,13 +2,14 @@ package org.lsmspark.spark;
 
 import java.io.Serializable;
 import org.lsmspark.inference.EngineOptions;
+import org.lsmspark.tokenizer.DecodeMode;
 
 /**
  * How windows are formed and scored on the executors; validated, immutable, and small (it
  * travels with every task).
  */
 public record ScoreSettings(WindowMode mode, int minContext, int batchSize, int topK, int cacheSize,
-    long cacheMemoryBytes, boolean legacyMode) implements Serializable {
+    long cacheMemoryBytes, boolean legacyMode, DecodeMode decode, double decodeCheckRate) implements Serializable {
 
   /** {@code minContext} value meaning: the window size in mode all, 1 in mode last. */
   public static final int DEFAULT_MIN_CONTEXT = -1;
@@ -33,6 +34,19 @@ public record ScoreSettings(WindowMode mode, int minContext, int batchSize, int 
     if (cacheMemoryBytes < 0) {
       throw new IllegalArgumentException("cache-memory must be 0 or more, got " + cacheMemoryBytes);
     }
+    if (decode == null) {
+      throw new IllegalArgumentException("decode must be 'exact' or 'approximate'");
+    }
+    if (!(decodeCheckRate >= 0 && decodeCheckRate <= 1)) {
+      throw new IllegalArgumentException("decode-check-rate must be in [0, 1], got " + decodeCheckRate);
+    }
+  }
+
+  /** Settings with the exact decode (the default). */
+  public ScoreSettings(WindowMode mode, int minContext, int batchSize, int topK, int cacheSize, long cacheMemoryBytes,
+      boolean legacyMode) {
+    this(mode, minContext, batchSize, topK, cacheSize, cacheMemoryBytes, legacyMode, DecodeMode.EXACT,
+        EngineOptions.DEFAULT_DECODE_CHECK_RATE);
   }
 
   /** The earlier turns a turn needs to be scored, for a model of window {@code window}. */

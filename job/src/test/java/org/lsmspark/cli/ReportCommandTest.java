@@ -71,6 +71,7 @@ class ReportCommandTest {
     String beside = Files.readString(runs.resolve(runId + ".html"));
     assertTrue(beside.contains("<h1>Scoring run " + runId + "</h1>"), "score --report wrote no report of its run");
     assertTrue(beside.contains("<th>rows written</th><td>6</td>"));
+    assertTrue(beside.contains("<th>decode</th><td>exact, check rate 0.01</td>"), "the run's decode, exact by default");
 
     Path html = tmp.resolve("report.html");
     assertEquals(0, run(err, "report", "--predictions", out, "--output", html.toString(), "--master", "local[2]"));

@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.lsmspark.inference.EngineOptions;
+import org.lsmspark.tokenizer.DecodeMode;
 import org.lsmspark.spark.Corpus;
+import org.lsmspark.spark.RunManifest;
 import org.lsmspark.spark.ScoreJob;
 
 /** Nonsense option values fail at start, before Spark starts, with the valid range. */
@@ -56,5 +58,28 @@ class ScoreCommandTest {
     assertTrue(fails("--cache-memory", "lots").contains("--cache-memory must be a byte count"));
     assertTrue(fails("--min-context", "-2").contains("--min-context must be 0 or more"));
     assertTrue(fails("--batch-size", "ten").contains("Invalid value for option '--batch-size'"));
+    assertTrue(fails("--decode", "roughly").contains("--decode: decode mode must be exact or approximate"));
+    assertTrue(fails("--decode-check-rate", "1.5").contains("--decode-check-rate must be between 0 and 1, got 1.5"));
+  }
+
+  @Test
+  void theDecodeIsExactByDefaultAndReachesTheSettings() {
+    ScoreCommand score = new ScoreCommand();
+    new picocli.CommandLine(score).parseArgs("--model", "m", "--input", "i", "--output", "o");
+    assertEquals(DecodeMode.EXACT, score.request().settings().decode());
+    assertEquals(EngineOptions.DEFAULT_DECODE_CHECK_RATE, score.request().settings().decodeCheckRate());
+    ScoreCommand approx = new ScoreCommand();
+    new picocli.CommandLine(approx).parseArgs("--model", "m", "--input", "i", "--output", "o", "--decode",
+        "approximate", "--decode-check-rate", "1", "--incremental", "--checkpoint", "cp", "--output-format", "delta");
+    assertEquals(DecodeMode.APPROXIMATE, approx.request().settings().decode());
+    assertEquals(1.0, approx.request().settings().decodeCheckRate());
+  }
+
+  @Test
+  void theSummaryNamesTheDecodeAndItsRecall() {
+    assertEquals("exact decode", ScoreCommand.decodeSummary(new RunManifest.Decode("exact", 0.01, 0, null, null)));
+    assertEquals("approximate decode, 8 embeddings checked against exact (rate 1.0): recall@1 0.8750, recall@5 0.9500",
+        ScoreCommand.decodeSummary(new RunManifest.Decode("approximate", 1.0, 8, 0.875, 0.95)));
+    assertEquals("decode not recorded", ScoreCommand.decodeSummary(null));
   }
 }

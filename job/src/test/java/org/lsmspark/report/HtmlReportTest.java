@@ -61,4 +61,16 @@ class HtmlReportTest {
     assertTrue(html.contains("<p class=\"muted\">No rows.</p>"));
     assertEquals(Map.of("error", 1L, "ok", 9L), plain.statusCounts());
   }
+
+  /** A manifest from before the decode was recorded renders; a newer one shows the decode and its recall. */
+  @Test
+  void theDecodeIsShownWhenTheManifestHasIt() {
+    RunReport r = Reports.sample();
+    assertTrue(HtmlReport.render(r).contains("<th>decode</th><td>not recorded (an older manifest)</td>"));
+    RunReport withDecode = new RunReport(Reports.withDecode(r.manifest()), r.statusCounts(), r.confidence(),
+        r.byPosition(), r.groupColumn(), r.byGroup(), r.frequent(), r.examples());
+    assertTrue(HtmlReport.render(withDecode).contains(
+        "<th>decode</th><td>approximate, check rate 0.5; 8 checked against exact: recall@1 0.88, recall@5 0.95</td>"),
+        HtmlReport.render(withDecode));
+  }
 }

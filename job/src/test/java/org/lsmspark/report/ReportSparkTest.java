@@ -65,7 +65,7 @@ class ReportSparkTest {
     String path = tmp.resolve(name).toString();
     spark.createDataFrame(rows(), schema()).repartition(partitions).write().partitionBy("run_date").parquet(path);
     Path runs = Files.createDirectories(tmp.resolve(name).resolve("_runs"));
-    Files.writeString(runs.resolve("new.json"), Reports.manifest("new").toJson());
+    Files.writeString(runs.resolve("new.json"), Reports.withDecode(Reports.manifest("new")).toJson());
     RunManifest old = Reports.manifest("zzz-old");
     Files.writeString(runs.resolve("zzz-old.json"), new RunManifest(old.runId(), old.modelId(), old.modelFingerprint(),
         old.model(), old.input(), old.output(), old.runDate(), "2026-11-27T10:00:00Z", old.options(), old.counts(),
@@ -86,6 +86,9 @@ class ReportSparkTest {
   void theLatestRunIsReadAndItsFiguresAreCounted() {
     ScoringRun run = ScoringRun.open(spark, PredictionTable.open(spark, "parquet", table, null), null);
     assertEquals("new", run.manifest().runId(), "the run that finished last, not the last id");
+    assertEquals("approximate", run.manifest().engines().decode().mode(), "the newer manifest has the decode");
+    assertEquals(null, ScoringRun.open(spark, PredictionTable.open(spark, "parquet", table, null), "zzz-old")
+        .manifest().engines().decode(), "the older manifest has none, and still loads");
     RunReport r = RunReport.of(run, null);
     assertEquals(java.util.Map.of("ok", 5L, "error", 1L), r.statusCounts());
     assertEquals(List.of(new RunReport.Agreement("1", 1, 1, 1), new RunReport.Agreement("2", 1, 0, 1),

@@ -22,6 +22,16 @@ final class Reports {
         new RunManifest.Durations(1.5, 2.25, 0.5, 4.25, 1.75), 4.44);
   }
 
+  /** {@code m} with an approximate decode's recall, as a manifest written since the decode is recorded. */
+  static RunManifest withDecode(RunManifest m) {
+    RunManifest.Engines e = m.engines();
+    return new RunManifest(m.runId(), m.modelId(), m.modelFingerprint(), m.model(), m.input(), m.output(),
+        m.runDate(), m.finishedAt(), m.options(), m.counts(), m.modelLoadsPerExecutor(),
+        new RunManifest.Engines(e.heapTrims(), e.loadMillis(), e.modelWindows(), e.windows(), e.caches(),
+            e.executors(), new RunManifest.Decode("approximate", 0.5, 8, 0.875, 0.95)),
+        m.durations(), m.windowsPerSecond(), m.table(), m.incremental());
+  }
+
   static RunReport sample() {
     return new RunReport(manifest("run-1"), Map.of("ok", 9L, "error", 1L),
         List.of(new RunReport.Bin(0, 0.05, 0), new RunReport.Bin(0.05, 0.1, 2), new RunReport.Bin(0.1, 0.15, 7)),

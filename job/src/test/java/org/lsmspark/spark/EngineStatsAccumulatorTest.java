@@ -19,6 +19,30 @@ class EngineStatsAccumulatorTest {
 
   static final EngineStats ZERO = stats(0, 0, 0, 0, 0, 0);
 
+  static EngineStats withDecode(EngineStats s, long checked, long top1, long top5, long expected) {
+    return new EngineStats(s.loaded(), s.loadSeconds(), s.windows(), s.failedWindows(), s.modelWindows(),
+        s.modelBatches(), s.fallbacks(), s.heapTrims(), s.caches(),
+        new DecodeStats(DecodeMode.APPROXIMATE, 0.5, checked, top1, top5, expected));
+  }
+
+  /** Recall is pooled over executors from counts since each baseline, not averaged or taken since the JVM began. */
+  @Test
+  void decodeRecallSumsTheChecksSinceTheBaselineOverExecutors() {
+    EngineStatsAccumulator acc = new EngineStatsAccumulator();
+    acc.add(EngineStatsAccumulator.Snapshot.of("1", 1, withDecode(ZERO, 14, 12, 60, 70), withDecode(ZERO, 4, 4, 20, 20)));
+    acc.add(EngineStatsAccumulator.Snapshot.of("2", 1, withDecode(ZERO, 30, 15, 100, 150), withDecode(ZERO, 0, 0, 0, 0)));
+    RunManifest.Decode d = acc.summed(DecodeMode.APPROXIMATE, 0.5).decode();
+    assertEquals("approximate", d.mode());
+    assertEquals(0.5, d.checkRate());
+    assertEquals(40L, d.checked());
+    assertEquals(23 / 40.0, d.recallAt1(), 1e-12);
+    assertEquals(140 / 200.0, d.recallAt5(), 1e-12);
+    assertEquals(1, acc.summed(DecodeMode.APPROXIMATE, 0.5).caches().size(), "the decode counts are not a cache");
+    RunManifest.Decode none = new EngineStatsAccumulator().summed(DecodeMode.EXACT, 0.01).decode();
+    assertEquals(0L, none.checked());
+    assertEquals(null, none.recallAt1(), "no recall before anything was checked");
+  }
+
   @Test
   void aNewerSnapshotWinsEvenWhenATrimShrankItsEntriesAndBytes() {
     EngineStatsAccumulator acc = new EngineStatsAccumulator();
@@ -53,7 +77,7 @@ class EngineStatsAccumulatorTest {
     EngineStatsAccumulator other = new EngineStatsAccumulator();
     other.add(EngineStatsAccumulator.Snapshot.of("1", 5, stats(0.5, 14, 14, 2, 12, 120), ZERO));
     acc.merge(other);
-    RunManifest.Engines sum = acc.summed();
+    RunManifest.Engines sum = acc.summed(DecodeMode.EXACT, 0.01);
     assertEquals(2, sum.executors());
     assertEquals(20L, sum.windows());
     assertEquals(750L, sum.loadMillis());

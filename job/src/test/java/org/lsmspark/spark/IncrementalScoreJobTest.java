@@ -56,6 +56,8 @@ class IncrementalScoreJobTest {
     ScoreJob.Result first = run(landing, table, checkpoint, DAY1);
     assertEquals(5 * 2, first.counts().rowsWritten());
     assertEquals(5, first.counts().conversations());
+    assertEquals("exact", first.summary().engines().decode().mode(), "exact is the default");
+    assertEquals(0L, first.summary().engines().decode().checked());
 
     Corpora.arrive(spark, landing, "b", Corpora.goldenRows(LakeRuns.GOLDEN, "b-", 3, 13, 2));
     ScoreJob.Result second = run(landing, table, checkpoint, DAY2);
@@ -112,6 +114,30 @@ class IncrementalScoreJobTest {
     assertEquals(before, byConversation(table), "the rows of the first attempt, once");
     assertEquals(1, DeltaTable.forPath(spark, table).history().count());
     assertTrue(before.values().stream().allMatch(v -> v.contains(first.runId())));
+  }
+
+  /** --decode reaches an incremental run's engines too, and its manifest pools the batches' checks. */
+  @Test
+  void anApproximateDecodeIncrementalRunHasItsRecallInTheManifest() throws Exception {
+    Path landing = tmp.resolve("decode-landing");
+    Corpora.arrive(spark, landing, "a", Corpora.goldenRows(LakeRuns.GOLDEN, "a-", 3, 12, 7));
+    ScoreJob.Request exact = LakeRuns.request(landing.toString(), tmp.resolve("decode-table").toString(),
+        TableFormat.DELTA, null, DAY1, 5);
+    ScoreSettings s = exact.settings();
+    ScoreJob.Request r = new ScoreJob.Request(exact.model(), exact.input(), exact.output(), exact.columns(),
+        new ScoreSettings(s.mode(), s.minContext(), s.batchSize(), s.topK(), 0, 0, false,
+            org.lsmspark.tokenizer.DecodeMode.APPROXIMATE, 1.0),
+        exact.runDate(), exact.partitions(), false, exact.inputFormat(), exact.outputFormat(), null);
+    ScoreJob.Result result = IncrementalScoreJob.run(spark, r, tmp.resolve("decode-checkpoint").toString());
+    RunManifest.Decode d = result.summary().engines().decode();
+    assertEquals("approximate", d.mode());
+    assertEquals(1.0, d.checkRate());
+    assertTrue(d.checked() > 0);
+    assertEquals(result.summary().engines().modelWindows(), d.checked(), "caching off: every window checked");
+    assertTrue(d.recallAt1() >= 0 && d.recallAt1() <= 1, "recall@1 " + d.recallAt1());
+    assertTrue(d.recallAt5() >= 0 && d.recallAt5() <= 1, "recall@5 " + d.recallAt5());
+    Path manifest = Path.of(result.manifest().replace("file:", ""));
+    assertEquals(d, RunManifest.fromJson(Files.readString(manifest), manifest.toString()).engines().decode());
   }
 
   @Test

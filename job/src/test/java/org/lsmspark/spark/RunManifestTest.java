@@ -17,7 +17,8 @@ class RunManifestTest {
       new RunManifest.Options("all", 10, 256, 5, 10_000, 256L << 20, false, 4,
           new RunManifest.Columns("dialogue_id", "turn_index", "text")),
       new RunManifest.Counts(3, 40, 10, 1, 30, 0, 10), Map.of("driver", 1L),
-      new RunManifest.Engines(0, 1_250, 9, 10, Map.of("prediction", new RunManifest.Cache(9, 4_096, 0, 1, 10, 0.1)), 1),
+      new RunManifest.Engines(0, 1_250, 9, 10, Map.of("prediction", new RunManifest.Cache(9, 4_096, 0, 1, 10, 0.1)), 1,
+          new RunManifest.Decode("approximate", 0.25, 8, 0.875, 0.95)),
       new RunManifest.Durations(1.5, 2.25, 0.5, 4.25, 1.75), 4.44);
 
   static List<String> keys(JsonNode n) {
@@ -40,8 +41,11 @@ class RunManifestTest {
     assertEquals(List.of("conversation", "turn_index", "text"), keys(root.get("options").get("columns")));
     assertEquals(List.of("conversations", "turns_read", "windows_scored", "errors", "skipped_short_context",
         "duplicate_turns", "rows_written"), keys(root.get("counts")));
-    assertEquals(List.of("heap_trims", "load_millis", "model_windows", "windows", "caches", "executors"),
+    assertEquals(List.of("heap_trims", "load_millis", "model_windows", "windows", "caches", "executors", "decode"),
         keys(root.get("engines")));
+    assertEquals(List.of("mode", "check_rate", "checked", "recall@1", "recall@5"),
+        keys(root.get("engines").get("decode")));
+    assertEquals(0.875, root.get("engines").get("decode").get("recall@1").asDouble());
     assertEquals(List.of("entries", "estimated_bytes", "evictions", "hits", "requests", "hit_rate"),
         keys(root.get("engines").get("caches").get("prediction")));
     assertEquals(List.of("prepare_seconds", "score_and_write_seconds", "verify_seconds", "total_seconds",
@@ -55,5 +59,36 @@ class RunManifestTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> RunManifest.fromJson("{\"run_id\": [", "out/_runs/r.json"));
     assertTrue(e.getMessage().startsWith("run manifest out/_runs/r.json is not valid"), e.getMessage());
+  }
+
+  /** A manifest written before the decode was recorded (no engines.decode) still loads; the decode is null. */
+  @Test
+  void aManifestWithoutTheDecodeStillLoads() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode)
+        json.readTree(MANIFEST.toJson());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("engines")).remove("decode");
+    RunManifest old = RunManifest.fromJson(json.writeValueAsString(root), "old.json");
+    assertEquals(null, old.engines().decode());
+    assertEquals(MANIFEST.engines().caches(), old.engines().caches());
+    assertEquals(MANIFEST.counts(), old.counts());
+    assertTrue(!keys(json.readTree(old.toJson()).get("engines")).contains("decode"), "written back without it");
+  }
+
+  /** Nothing checked (exact decode): the recall is null, not NaN, and reads back equal. */
+  @Test
+  void anExactDecodeHasNullRecall() throws Exception {
+    RunManifest.Decode exact = RunManifest.Decode.of(
+        new org.lsmspark.inference.DecodeStats(org.lsmspark.tokenizer.DecodeMode.EXACT, 0.01, 0, 0, 0, 0));
+    RunManifest.Engines e = MANIFEST.engines();
+    RunManifest m = new RunManifest(MANIFEST.runId(), MANIFEST.modelId(), MANIFEST.modelFingerprint(),
+        MANIFEST.model(), MANIFEST.input(), MANIFEST.output(), MANIFEST.runDate(), MANIFEST.finishedAt(),
+        MANIFEST.options(), MANIFEST.counts(), MANIFEST.modelLoadsPerExecutor(),
+        new RunManifest.Engines(e.heapTrims(), e.loadMillis(), e.modelWindows(), e.windows(), e.caches(),
+            e.executors(), exact), MANIFEST.durations(), MANIFEST.windowsPerSecond());
+    JsonNode decode = new ObjectMapper().readTree(m.toJson()).get("engines").get("decode");
+    assertEquals("exact", decode.get("mode").asText());
+    assertTrue(decode.get("recall@1").isNull());
+    assertEquals(m, RunManifest.fromJson(m.toJson(), "x.json"));
   }
 }

@@ -135,6 +135,32 @@ class ScoreJobTest {
     assertEquals(result.summary(), RunManifest.fromJson(Files.readString(manifest), manifest.toString()));
   }
 
+  /**
+   * --decode approximate reaches the executors' engines: with a check rate of 1 every window
+   * that reaches a model is also decoded exactly, and the manifest (written and read back) has
+   * the mode, the rate and the pooled recall.
+   */
+  @Test
+  void anApproximateDecodeRunHasItsRecallInTheManifest() throws Exception {
+    String out = tmp.resolve("out-approximate").toString();
+    ScoreJob.Request r = new ScoreJob.Request(MODEL, tmp.resolve("turns").toString(), out, Corpus.Columns.defaults(),
+        new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 8, 5, 0, 0, false,
+            org.lsmspark.tokenizer.DecodeMode.APPROXIMATE, 1.0),
+        LocalDate.of(2026, 11, 28), 2, false);
+    ScoreJob.Result result = ScoreJob.run(spark, r);
+    RunManifest.Decode d = result.summary().engines().decode();
+    assertEquals("approximate", d.mode());
+    assertEquals(1.0, d.checkRate());
+    assertEquals(result.summary().engines().modelWindows(), d.checked(), "caching off: every window checked");
+    assertTrue(d.checked() > 0);
+    assertTrue(d.recallAt1() >= 0 && d.recallAt1() <= 1, "recall@1 " + d.recallAt1());
+    assertTrue(d.recallAt5() >= 0 && d.recallAt5() <= 1, "recall@5 " + d.recallAt5());
+    Path manifest = Path.of(result.manifest().replace("file:", ""));
+    JsonNode decode = new ObjectMapper().readTree(Files.readString(manifest)).get("engines").get("decode");
+    assertEquals(d.recallAt1(), decode.get("recall@1").asDouble());
+    assertEquals(d.recallAt5(), decode.get("recall@5").asDouble());
+  }
+
   @Test
   void sameOutputForAnyPartitioningAndBatchSizeAndLayout() {
     String turns = tmp.resolve("turns").toString();
@@ -196,7 +222,8 @@ class ScoreJobTest {
     Map<String, RunManifest.Cache> caches = new TreeMap<>();
     e.caches().forEach((name, c) -> caches.put(name, new RunManifest.Cache(0, 0, c.evictions(), c.hits(),
         c.requests(), c.hitRate())));
-    return new RunManifest.Engines(e.heapTrims(), 0, e.modelWindows(), e.windows(), caches, e.executors());
+    return new RunManifest.Engines(e.heapTrims(), 0, e.modelWindows(), e.windows(), caches, e.executors(),
+        e.decode());
   }
 
   static ScoreJob.Request statsRun(String input, String output, int cacheSize) {

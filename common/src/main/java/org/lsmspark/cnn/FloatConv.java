@@ -1,0 +1,111 @@
+package org.lsmspark.cnn;
+
+/**
+ * A "same" k×k cross-correlation over a batch of maps, kernel [k, k, in, out], single precision,
+ * then BN(relu(·)) when a norm is given.
+ *
+ * <p>Loops run kernel tap and group of four input channels outermost, windows and pixels inside:
+ * each slice of the kernel is loaded once per batch rather than once per pixel, and the innermost
+ * loop (over output channels) is a plain float loop the JIT vectorizes. Every output value still
+ * adds its terms in one fixed order (tap by tap, four channels at a time), so a window's result
+ * does not depend on the other windows of its batch.
+ */
+final class FloatConv {
+  final int k;
+  final int in;
+  final int out;
+  private final float[] kernel;
+  private final float[] bias;
+  private final FloatNorm norm;
+
+  FloatConv(int k, int in, int out, float[] kernel, float[] bias, FloatNorm norm) {
+    if (kernel.length != k * k * in * out || bias.length != out) {
+      throw new IllegalArgumentException("conv kernel has " + kernel.length + " values and bias " + bias.length
+          + ", expected " + (k * k * in * out) + " and " + out + " for k " + k + ", " + in + " → " + out);
+    }
+    this.k = k;
+    this.in = in;
+    this.out = out;
+    this.kernel = kernel;
+    this.bias = bias;
+    this.norm = norm;
+  }
+
+  /** The outputs of {@code n} maps of h×w×in stored back to back in {@code x}: n maps of h×w×out. */
+  float[] apply(float[] x, int n, int h, int w) {
+    int pixels = h * w;
+    float[] y = new float[n * pixels * out];
+    for (int p = 0; p < n * pixels; p++) {
+      System.arraycopy(bias, 0, y, p * out, out);
+    }
+    int pad = k / 2;
+    for (int dh = 0; dh < k; dh++) {
+      // output rows whose input row oh + dh − pad lies inside the map
+      int ohFrom = Math.max(0, pad - dh);
+      int ohTo = Math.min(h, h + pad - dh);
+      for (int dw = 0; dw < k; dw++) {
+        int owFrom = Math.max(0, pad - dw);
+        int owTo = Math.min(w, w + pad - dw);
+        int shift = ((dh - pad) * w + (dw - pad)) * in;
+        int kOff = (dh * k + dw) * in * out;
+        int ci = 0;
+        for (; ci + 4 <= in; ci += 4) {
+          int r0 = kOff + ci * out;
+          for (int b = 0; b < n; b++) {
+            int xMap = b * pixels * in;
+            int yMap = b * pixels * out;
+            for (int oh = ohFrom; oh < ohTo; oh++) {
+              for (int ow = owFrom; ow < owTo; ow++) {
+                int px = oh * w + ow;
+                int xo = xMap + px * in + shift + ci;
+                accumulate4(y, yMap + px * out, x[xo], x[xo + 1], x[xo + 2], x[xo + 3], r0);
+              }
+            }
+          }
+        }
+        for (; ci < in; ci++) {
+          int row = kOff + ci * out;
+          for (int b = 0; b < n; b++) {
+            int xMap = b * pixels * in;
+            int yMap = b * pixels * out;
+            for (int oh = ohFrom; oh < ohTo; oh++) {
+              for (int ow = owFrom; ow < owTo; ow++) {
+                int px = oh * w + ow;
+                float xv = x[xMap + px * in + shift + ci];
+                if (xv != 0f) {
+                  int base = yMap + px * out;
+                  for (int co = 0; co < out; co++) {
+                    y[base + co] += xv * kernel[row + co];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    if (norm != null) {
+      norm.reluInPlace(y, 0, y.length);
+    }
+    return y;
+  }
+
+  /**
+   * y[base..] += x0·K[r0] + x1·K[r0+out] + x2·K[r0+2out] + x3·K[r0+3out]; four zero inputs are
+   * skipped (padding turns and dead units), which changes at most the sign of a zero that the
+   * ReLU or sigmoid after erases.
+   */
+  private void accumulate4(float[] y, int base, float x0, float x1, float x2, float x3, int r0) {
+    if (x0 == 0f && x1 == 0f && x2 == 0f && x3 == 0f) {
+      return;
+    }
+    float[] kr = kernel;
+    int r1 = r0 + out;
+    int r2 = r1 + out;
+    int r3 = r2 + out;
+    for (int co = 0; co < out; co++) {
+      y[base + co] = y[base + co] + x0 * kr[r0 + co] + x1 * kr[r1 + co] + x2 * kr[r2 + co] + x3 * kr[r3 + co];
+    }
+  }
+
+}
