@@ -47,7 +47,11 @@ final class DeltaSink implements TableSink {
         return;
       }
       if (fs.exists(new Path(out, LOG_DIR))) {
-        TableSchema.check(spark.read().format("delta").load(output).schema(), output);
+        // a log without a commit is what a first run killed before its commit leaves: no table yet, and
+        // its data files belong to no version; this run's commit creates the table
+        if (DeltaTable.isDeltaTable(spark, output)) {
+          TableSchema.check(spark.read().format("delta").load(output).schema(), output);
+        }
         return;
       }
       for (FileStatus st : fs.listStatus(out)) {
