@@ -82,7 +82,16 @@ final class DeltaSink implements TableSink {
     if (r.txnAppId() != null) {
       w = w.option("txnAppId", r.txnAppId()).option("txnVersion", r.txnVersion());
     }
-    w.save(output);
+    try {
+      w.save(output);
+    } catch (RuntimeException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof java.util.ConcurrentModificationException) { // Delta's concurrent-commit conflicts
+          throw new TableConflictException("Delta", Redaction.path(output), r, t);
+        }
+      }
+      throw e;
+    }
     Long version = committedVersion(r.tag());
     if (version == null) {
       if (r.txnAppId() != null) {
