@@ -20,6 +20,9 @@ final class ChildRuns {
 
   private ChildRuns() {}
 
+  private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile(
+      "(?:ScoreJob: run |lsm score: run )([0-9a-f-]{36})");
+
   /** A running child: its process and the file its stdout and stderr go to. */
   record Child(Process process, Path log) {
     /** The exit code, waiting at most {@link #TIMEOUT_SECONDS}; a child still running then is killed and fails the test. */
@@ -46,15 +49,10 @@ final class ChildRuns {
       }
     }
 
-    /** The run id the child printed ({@code lsm score: run ID, model ...}), or null. */
+    /** The run id the child logged when it started scoring ({@code ScoreJob: run ID: ...}), or null. */
     String runId() {
-      for (String line : output().split("\n")) {
-        int at = line.indexOf("lsm score: run ");
-        if (at >= 0) {
-          return line.substring(at + "lsm score: run ".length(), line.indexOf(',', at));
-        }
-      }
-      return null;
+      java.util.regex.Matcher m = RUN_ID.matcher(output());
+      return m.find() ? m.group(1) : null;
     }
 
     /** Waits until {@code condition} holds while the child runs; false when the child ended first or time ran out. */
