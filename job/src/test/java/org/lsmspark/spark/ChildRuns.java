@@ -16,9 +16,24 @@ import java.util.function.BooleanSupplier;
 final class ChildRuns {
   static final Path GOLDEN = Path.of(System.getProperty("golden.dir"));
   /** Longest a child may take to finish or to reach a fault point: a hang fails the test instead of the build. */
-  static final long TIMEOUT_SECONDS = 240;
+  static final long TIMEOUT_SECONDS = 600;
+  /** Every child started, killed when a test ends (a failed assertion must not leave a paused child behind). */
+  private static final List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(ChildRuns::killAll));
+  }
 
   private ChildRuns() {}
+
+  /** Kills the children still running (for {@code @AfterEach}); SIGKILL, they hold nothing to release. */
+  static void killAll() {
+    for (Process p : STARTED) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    STARTED.clear();
+  }
 
   private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile(
       "(?:ScoreJob: run |lsm score: run )([0-9a-f-]{36})");
@@ -87,7 +102,9 @@ final class ChildRuns {
     try {
       Files.createDirectories(logDir);
       Path log = logDir.resolve("child-" + System.nanoTime() + ".log");
-      return new Child(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      STARTED.add(p);
+      return new Child(p, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,11 @@ class ConcurrentRunsTest {
   @TempDir static Path tmp;
   static SparkSession spark;
   static String corpus;
+
+  @AfterEach
+  void killChildren() {
+    ChildRuns.killAll();
+  }
 
   @BeforeAll
   static void start() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,11 @@ class KilledCommitTest {
   @TempDir static Path tmp;
   static SparkSession spark;
   static String corpus;
+
+  @AfterEach
+  void killChildren() {
+    ChildRuns.killAll();
+  }
 
   @BeforeAll
   static void start() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,11 @@ class KilledIncrementalRunTest {
   static final String DATE = "2026-07-08";
   @TempDir static Path tmp;
   static SparkSession spark;
+
+  @AfterEach
+  void killChildren() {
+    ChildRuns.killAll();
+  }
 
   @BeforeAll
   static void start() {
