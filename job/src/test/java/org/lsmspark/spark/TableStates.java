@@ -45,6 +45,13 @@ record TableStates(String table, long version, List<String> history, Map<String,
     if (!new File(location, "metadata").isDirectory()) {
       return new TableStates(location, NO_VERSION, List.of(), Map.of());
     }
+    // a path read goes through Iceberg's catalog default_iceberg, a Hive catalog unless configured: make it Hadoop
+    String catalog = "spark.sql.catalog.default_iceberg";
+    if (!spark.conf().contains(catalog)) {
+      spark.conf().set(catalog, "org.apache.iceberg.spark.SparkCatalog");
+      spark.conf().set(catalog + ".type", "hadoop");
+      spark.conf().set(catalog + ".warehouse", new File(location).getParent());
+    }
     Table t = new HadoopTables(spark.sparkContext().hadoopConfiguration()).load(location);
     List<String> history = new ArrayList<>();
     for (Snapshot s : t.snapshots()) {
