@@ -2,6 +2,7 @@ package org.lsmspark.cli;
 
 import org.lsmspark.model.ModelFormatException;
 import org.lsmspark.spark.Redaction;
+import org.lsmspark.spark.TableConflictException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,7 +40,9 @@ public final class Main implements Runnable {
         return ExitCode.USAGE;
       }
       cmd.getErr().println("lsm " + cmd.getCommandName() + ": failed: " + Redaction.text(String.valueOf(e.getMessage())));
-      e.printStackTrace(cmd.getErr());
+      if (!isConflict(e) || System.getenv("LSM_DEBUG") != null) { // a conflict is expected: rerun, no trace
+        e.printStackTrace(cmd.getErr());
+      }
       return ExitCode.FAILURE;
     });
     cli.setParameterExceptionHandler((e, a) -> {
@@ -53,6 +56,16 @@ public final class Main implements Runnable {
   /** Errors in what the user gave: options, the model, the input's schema. */
   static boolean isUsage(Exception e) {
     return e instanceof UserException || e instanceof ModelFormatException || e instanceof IllegalArgumentException;
+  }
+
+  /** Another run committed to the same rows first: the table is whole, this run committed nothing. */
+  static boolean isConflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TableConflictException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

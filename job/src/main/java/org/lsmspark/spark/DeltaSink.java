@@ -47,7 +47,11 @@ final class DeltaSink implements TableSink {
         return;
       }
       if (fs.exists(new Path(out, LOG_DIR))) {
-        TableSchema.check(spark.read().format("delta").load(output).schema(), output);
+        // a log without a commit is what a first run killed before its commit leaves: no table yet, and
+        // its data files belong to no version; this run's commit creates the table
+        if (DeltaTable.isDeltaTable(spark, output)) {
+          TableSchema.check(spark.read().format("delta").load(output).schema(), output);
+        }
         return;
       }
       for (FileStatus st : fs.listStatus(out)) {
@@ -78,7 +82,16 @@ final class DeltaSink implements TableSink {
     if (r.txnAppId() != null) {
       w = w.option("txnAppId", r.txnAppId()).option("txnVersion", r.txnVersion());
     }
-    w.save(output);
+    try {
+      w.save(output);
+    } catch (RuntimeException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof java.util.ConcurrentModificationException) { // Delta's concurrent-commit conflicts
+          throw new TableConflictException("Delta", Redaction.path(output), r, t);
+        }
+      }
+      throw e;
+    }
     Long version = committedVersion(r.tag());
     if (version == null) {
       if (r.txnAppId() != null) {

@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.expr;
 import org.apache.hadoop.fs.Path;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -71,6 +73,11 @@ final class IcebergSink implements TableSink {
     try {
       w.overwrite(expr(r.predicate()));
     } catch (Exception e) { // NoSuchTableException is checked to javac
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof ValidationException || t instanceof CommitFailedException) {
+          throw new TableConflictException("Iceberg", name.toString(), r, t);
+        }
+      }
       throw new IllegalStateException("cannot commit to Iceberg table " + name + ": " + e.getMessage(), e);
     }
     for (Snapshot s : table().snapshots()) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("fault")
 class KilledWriteTest {
-  static final Path GOLDEN = Path.of(System.getProperty("golden.dir"));
   @TempDir static Path tmp;
   static SparkSession spark;
 
@@ -37,15 +35,7 @@ class KilledWriteTest {
 
   /** {@code lsm score} in a JVM of its own, as an operator would run it. */
   static Process score(String input, String output, int topK) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g"));
-    cmd.addAll(List.of(System.getProperty("jvm.opens").split(" ")));
-    cmd.addAll(List.of("-cp", ClusterSession.classpath(), "org.lsmspark.cli.Main", "score",
-        "--model", GOLDEN.resolve("model").toString(), "--input", input, "--output", output,
-        "--master", "local[2]", "--run-date", "2026-07-08", "--batch-size", "8", "--top-k", String.valueOf(topK),
-        "--partitions", "6"));
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("child-" + System.nanoTime() + ".log").toFile()).start();
+    return ChildRuns.score(tmp, List.of(), input, output, "2026-07-08", topK).process();
   }
 
   static Map<String, String> partition(String out) {
@@ -69,7 +59,7 @@ class KilledWriteTest {
 
   @Test
   void aRunKilledWhileWritingLeavesThePreviousPartitionWhole() throws Exception {
-    String corpus = Corpora.golden(spark, GOLDEN, tmp.resolve("corpus"), 1500, 40, 5);
+    String corpus = Corpora.golden(spark, ChildRuns.GOLDEN, tmp.resolve("corpus"), 1500, 40, 5);
     String out = tmp.resolve("table").toString();
     long windows = 1500L * 30;
 
@@ -84,9 +74,7 @@ class KilledWriteTest {
       Thread.sleep(50);
     }
     assertTrue(doomed.isAlive(), "the second run was still writing when killed");
-    doomed.descendants().forEach(ProcessHandle::destroyForcibly);
-    doomed.destroyForcibly();
-    doomed.waitFor();
+    new ChildRuns.Child(doomed, null).kill();
     assertEquals(before, partition(out), "the previous rows of the date, whole and unchanged");
 
     Process rerun = score(corpus, out, 5);

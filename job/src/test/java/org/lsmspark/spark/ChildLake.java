@@ -1,0 +1,56 @@
+package org.lsmspark.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One prediction table written by {@code lsm score} child JVMs, with a storage hook able to
+ * pause the commit ({@link FaultPoint}): the children's options, the table as a reader in the
+ * test JVM sees it, and its data files.
+ */
+record ChildLake(String name, Path folder, List<String> jvmOptions, List<String> outputArgs, SparkSession spark) {
+  static ChildLake delta(SparkSession spark, Path table) {
+    return new ChildLake("Delta", table, List.of("-Dspark.delta.logStore.class=" + PausingLogStore.class.getName()),
+        List.of(table.toString(), "--output-format", "delta"), spark);
+  }
+
+  /** The Iceberg table {@code preds.daily} of the Hadoop catalog under {@code warehouse}. */
+  static ChildLake iceberg(SparkSession spark, Path warehouse) {
+    return new ChildLake("Iceberg", warehouse.resolve("preds").resolve("daily"),
+        List.of("-Dspark.hadoop.fs.file.impl=" + PausingFileSystem.class.getName(),
+            "-Dspark.hadoop.fs.file.impl.disable.cache=true"),
+        List.of("preds.daily", "--output-format", "iceberg", "--warehouse", warehouse.toString()), spark);
+  }
+
+  ChildRuns.Child score(Path logDir, List<String> faultOptions, String corpus, String date, String... extra) {
+    List<String> o = new ArrayList<>(jvmOptions);
+    o.addAll(faultOptions);
+    List<String> args = new ArrayList<>(outputArgs.subList(1, outputArgs.size()));
+    args.addAll(List.of(extra));
+    return ChildRuns.score(logDir, o, corpus, outputArgs.get(0), date, 5, args.toArray(String[]::new));
+  }
+
+  TableStates state() {
+    return name.equals("Delta") ? TableStates.delta(spark, folder.toString())
+        : TableStates.iceberg(spark, folder.toString());
+  }
+
+  /** The Parquet data files in the table's folder (not Delta checkpoints, not Iceberg metadata). */
+  long dataFiles() {
+    if (!Files.isDirectory(folder)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files.filter(p -> p.toString().endsWith(".parquet") && !p.toString().contains("/_delta_log/")
+          && !p.toString().contains("/metadata/")).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

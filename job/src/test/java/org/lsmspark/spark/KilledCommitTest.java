@@ -1,0 +1,148 @@
+package org.lsmspark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Delta or Iceberg run killed with SIGKILL at points across its write and commit: before the
+ * commit's atomic step (deterministically, through {@link FaultPoint}), when its first data file
+ * appears, a little later, and right after the commit. Each time the table is at the version
+ * before the run, unchanged, or at one new version holding the date's complete rows of the
+ * killed run; a run killed before the very first commit leaves nothing a rerun trips over; and
+ * the rerun commits the date's rows exactly once.
+ */
+@Tag("fault")
+class KilledCommitTest {
+  static final String DATE = "2026-07-08";
+  static final int CONVERSATIONS = 60;
+  static final int TURNS = 20;
+  static final int WINDOW = 10;
+  @TempDir static Path tmp;
+  static SparkSession spark;
+  static String corpus;
+
+  @AfterEach
+  void killChildren() {
+    ChildRuns.killAll();
+  }
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.get();
+    corpus = Corpora.golden(spark, LakeRuns.GOLDEN, tmp.resolve("corpus"), CONVERSATIONS, TURNS, 17);
+  }
+
+  static ChildRuns.Child score(ChildLake lake, String step, List<String> faultOptions) {
+    return lake.score(tmp.resolve(lake.name() + "-" + step), faultOptions, corpus, DATE);
+  }
+
+  @Test
+  void aDeltaRunKilledWhileCommittingLeavesTheTableAtAVersionAndTheRerunCompletes() throws Exception {
+    killedAcrossTheCommit(ChildLake.delta(spark, tmp.resolve("delta")), true, 0);
+  }
+
+  /** Iceberg creates the table in a commit of its own, before the rows: a first run killed is not a special case. */
+  @Test
+  void anIcebergRunKilledWhileCommittingLeavesTheTableAtASnapshotAndTheRerunCompletes() throws Exception {
+    killedAcrossTheCommit(ChildLake.iceberg(spark, tmp.resolve("warehouse")), false, 400);
+  }
+
+  /** Runs a child paused at {@code when}, kills it there; fails if it ended without reaching the point. */
+  static ChildRuns.Child killedAt(ChildLake lake, String when, String step) throws Exception {
+    Path ready = tmp.resolve(lake.name() + "-" + step + ".ready");
+    ChildRuns.Child c = score(lake, step, FaultPoint.options(when, ready, null));
+    boolean paused = c.awaitWhileAlive(() -> Files.exists(ready));
+    assertTrue(paused && c.process().isAlive(), lake.name() + " " + step + ": the run never paused " + when
+        + " its commit; console:\n" + c.output());
+    c.kill();
+    return c;
+  }
+
+  /** Runs a child and kills it {@code delayMillis} after its first new data file appears (or lets it finish). */
+  static String killedWhileWriting(ChildLake lake, long delayMillis, String step) throws Exception {
+    long baseline = lake.dataFiles();
+    ChildRuns.Child c = score(lake, step, List.of());
+    boolean writing = c.awaitWhileAlive(() -> lake.dataFiles() > baseline);
+    if (writing && delayMillis > 0) {
+      Thread.sleep(delayMillis);
+    }
+    boolean alive = c.process().isAlive();
+    c.kill();
+    return (writing ? "data files seen" : "no data file seen") + ", " + (alive ? "killed" : "ended with exit "
+        + c.process().exitValue() + " before the kill");
+  }
+
+  /**
+   * The kills, each a child JVM (they cost most of the time): the first run ever if
+   * {@code killFirst}, then right before the commit, {@code delayMillis} after the first data
+   * file by timing (the two formats take different delays), right after the commit; the rerun.
+   */
+  static void killedAcrossTheCommit(ChildLake lake, boolean killFirst, long delayMillis) throws Exception {
+    List<String> outcomes = new ArrayList<>();
+
+    if (killFirst) { // the very first run, killed with its data files written and no commit: no version, nothing in the way
+      killedAt(lake, "before", "first");
+      TableStates none = lake.state();
+      assertEquals(TableStates.NO_VERSION, none.version(), lake.name() + " table " + none.table()
+          + ": a run killed before its commit left a version " + none.history());
+      assertTrue(lake.dataFiles() > 0, lake.name() + ": the killed run had written data files (else the kill"
+          + " proves nothing)");
+    }
+
+    ChildRuns.Child first = score(lake, "create", List.of());
+    ChildRuns.succeeds(first, lake.name() + " first complete run");
+    TableStates previous = lake.state();
+    Set<String> keys = new TreeSet<>(previous.rows().keySet());
+    assertEquals(CONVERSATIONS * (TURNS - WINDOW), keys.size(), lake.name() + " table " + previous.table()
+        + " version " + previous.version() + ": rows of the first complete run");
+    assertEquals(1, previous.history().size(), previous.history().toString());
+    previous.assertComplete(first.runId(), keys, lake.name() + " first complete run");
+
+    // right before the commit's atomic step: the previous version, whole
+    killedAt(lake, "before", "before-commit");
+    TableStates s = lake.state();
+    assertTrue(!s.assertOldOrCompleteNew(previous, keys, lake.name() + " killed before its commit"),
+        lake.name() + " table " + s.table() + " moved to version " + s.version() + " although the run was killed"
+        + " before its commit");
+
+    // by timing, after the first data file appears: old or complete new
+    for (long delay : new long[] {delayMillis}) {
+      String how = killedWhileWriting(lake, delay, "timed-" + delay);
+      s = lake.state();
+      boolean moved = s.assertOldOrCompleteNew(previous, keys, lake.name() + " killed " + delay
+          + " ms after its first data file (" + how + ")");
+      outcomes.add(delay + " ms: " + how + " -> " + (moved ? "new version " : "old version ") + s.version());
+      previous = s;
+    }
+
+    // right after the commit's atomic step: the killed run's complete rows, one commit more
+    ChildRuns.Child committed = killedAt(lake, "after", "after-commit");
+    s = lake.state();
+    assertTrue(s.assertOldOrCompleteNew(previous, keys, lake.name() + " killed after its commit"),
+        lake.name() + " table " + s.table() + " stayed at version " + s.version() + " although the run was killed"
+        + " after its commit");
+    assertEquals(committed.runId(), s.currentTag(), "the commit is the killed run's");
+    previous = s;
+
+    ChildRuns.Child rerun = score(lake, "rerun", List.of());
+    ChildRuns.succeeds(rerun, lake.name() + " rerun");
+    s = lake.state();
+    assertTrue(s.assertOldOrCompleteNew(previous, keys, lake.name() + " rerun"), lake.name() + " rerun committed"
+        + " nothing to " + s.table());
+    assertEquals(rerun.runId(), s.currentTag(), lake.name() + " table " + s.table() + ": the rerun's commit");
+    System.out.println(lake.name() + " timed kills: " + outcomes);
+  }
+}
