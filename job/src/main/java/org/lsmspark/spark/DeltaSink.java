@@ -125,7 +125,7 @@ final class DeltaSink implements TableSink {
 
   @Override
   public boolean exists() {
-    return OutputTable.exists(spark, new Path(output, LOG_DIR).toString());
+    return DeltaTable.isDeltaTable(spark, output); // a log without a commit is no table yet
   }
 
   @Override
