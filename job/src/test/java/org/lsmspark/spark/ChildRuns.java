@@ -88,8 +88,9 @@ final class ChildRuns {
    * {@code -Dspark...} settings, which Spark reads from system properties, or a fault point's).
    */
   static Child lsm(Path logDir, List<String> jvmOptions, List<String> args) {
+    // C1 only: a child scores a few hundred windows, where C2's compiling costs more CPU than it saves
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-XX:+UseSerialGC"));
+        "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     cmd.addAll(List.of(System.getProperty("jvm.opens").split(" ")));
     String log4j = System.getProperty("log4j2.configurationFile");
     if (log4j != null) {
