@@ -29,7 +29,9 @@ record ChildLake(String name, Path folder, List<String> jvmOptions, List<String>
   }
 
   ChildRuns.Child score(Path logDir, List<String> faultOptions, String corpus, String date, String... extra) {
-    List<String> o = new ArrayList<>(jvmOptions);
+    // C1 only: a lake child scores a few hundred windows, where C2's compiling costs more CPU than it saves
+    List<String> o = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1"));
+    o.addAll(jvmOptions);
     o.addAll(faultOptions);
     List<String> args = new ArrayList<>(outputArgs.subList(1, outputArgs.size()));
     args.addAll(List.of(extra));

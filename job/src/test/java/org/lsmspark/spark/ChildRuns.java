@@ -88,9 +88,8 @@ final class ChildRuns {
    * {@code -Dspark...} settings, which Spark reads from system properties, or a fault point's).
    */
   static Child lsm(Path logDir, List<String> jvmOptions, List<String> args) {
-    // C1 only: a child scores a few hundred windows, where C2's compiling costs more CPU than it saves
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        "-Xmx1g", "-XX:+UseSerialGC"));
     cmd.addAll(List.of(System.getProperty("jvm.opens").split(" ")));
     String log4j = System.getProperty("log4j2.configurationFile");
     if (log4j != null) {

@@ -41,8 +41,7 @@ final class ClusterSession {
         .setMaster(master)
         .setAppName("lsm cluster test")
         .set("spark.executor.extraClassPath", classpath())
-        // C1 only: the executors score small test corpora, where C2's compiling costs more than it saves
-        .set("spark.executor.extraJavaOptions", System.getProperty("jvm.opens") + " -XX:TieredStopAtLevel=1")
+        .set("spark.executor.extraJavaOptions", System.getProperty("jvm.opens"))
         .set("spark.driver.host", "127.0.0.1")
         .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .set("spark.kryo.registrator", LsmKryoRegistrator.class.getName())

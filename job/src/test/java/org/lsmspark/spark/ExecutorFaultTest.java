@@ -37,7 +37,7 @@ class ExecutorFaultTest {
         "spark.speculation.quantile", "0.25",
         "spark.speculation.multiplier", "1.2",
         "spark.task.maxFailures", "8"));
-    corpus = Corpora.golden(spark, GOLDEN, tmp.resolve("corpus"), 1200, 40, 11);
+    corpus = Corpora.golden(spark, GOLDEN, tmp.resolve("corpus"), 600, 40, 11);
   }
 
   @AfterAll
@@ -68,7 +68,7 @@ class ExecutorFaultTest {
   @Test
   void aKilledExecutorChangesNothing() throws Exception {
     ScoreJob.Result calm = run(tmp.resolve("calm").toString());
-    long windows = 1200L * 30;
+    long windows = 600L * 30;
     assertEquals(windows, calm.counts().rowsWritten());
 
     AtomicLong killed = new AtomicLong(-1);
@@ -109,7 +109,7 @@ class ExecutorFaultTest {
     // with speculative copies racing the originals, rows still equal the core's own predictions
     org.lsmspark.inference.LsmModel lsm = org.lsmspark.inference.LsmModel.of(
         org.lsmspark.model.ModelDirectory.read(GOLDEN.resolve("model").toString()));
-    for (Row r : spark.read().parquet(corpus).where("dialogue_id in ('conv-00007', 'conv-00555', 'conv-01199')")
+    for (Row r : spark.read().parquet(corpus).where("dialogue_id in ('conv-00007', 'conv-00555', 'conv-00599')")
         .orderBy("dialogue_id", "turn_index").collectAsList()) {
       String conversation = r.getString(0);
       int t = r.getInt(1);
