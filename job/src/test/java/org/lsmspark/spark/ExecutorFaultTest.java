@@ -109,21 +109,19 @@ class ExecutorFaultTest {
     // with speculative copies racing the originals, rows still equal the core's own predictions
     org.lsmspark.inference.LsmModel lsm = org.lsmspark.inference.LsmModel.of(
         org.lsmspark.model.ModelDirectory.read(GOLDEN.resolve("model").toString()));
+    Map<String, List<String>> texts = new TreeMap<>();
     for (Row r : spark.read().parquet(corpus).where("dialogue_id in ('conv-00007', 'conv-00555', 'conv-00599')")
         .orderBy("dialogue_id", "turn_index").collectAsList()) {
-      String conversation = r.getString(0);
-      int t = r.getInt(1);
-      if (t < 10) {
-        continue;
-      }
-      List<String> window = spark.read().parquet(corpus)
-          .where("dialogue_id = '" + conversation + "' and turn_index >= " + (t - 10) + " and turn_index < " + t)
-          .orderBy("turn_index").select("text").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-      var p = lsm.predict(List.of(window), 5).get(0);
-      StringBuilder top = new StringBuilder();
-      p.topK().forEach(x -> top.append(x.text()).append('=').append(x.score()).append(';'));
-      assertEquals("ok|" + p.predictedText() + "|" + p.confidence() + "|" + top + "|" + r.getString(2),
-          calmRows.get(conversation + "/" + t), conversation + "/" + t);
+      texts.computeIfAbsent(r.getString(0), c -> new java.util.ArrayList<>()).add(r.getString(2));
     }
+    texts.forEach((conversation, turns) -> {
+      for (int t = 10; t < turns.size(); t++) {
+        var p = lsm.predict(List.of(turns.subList(t - 10, t)), 5).get(0);
+        StringBuilder top = new StringBuilder();
+        p.topK().forEach(x -> top.append(x.text()).append('=').append(x.score()).append(';'));
+        assertEquals("ok|" + p.predictedText() + "|" + p.confidence() + "|" + top + "|" + turns.get(t),
+            calmRows.get(conversation + "/" + t), conversation + "/" + t);
+      }
+    });
   }
 }

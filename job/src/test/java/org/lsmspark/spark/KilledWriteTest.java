@@ -59,9 +59,9 @@ class KilledWriteTest {
 
   @Test
   void aRunKilledWhileWritingLeavesThePreviousPartitionWhole() throws Exception {
-    String corpus = Corpora.golden(spark, ChildRuns.GOLDEN, tmp.resolve("corpus"), 1500, 40, 5);
+    String corpus = Corpora.golden(spark, ChildRuns.GOLDEN, tmp.resolve("corpus"), 600, 40, 5);
     String out = tmp.resolve("table").toString();
-    long windows = 1500L * 30;
+    long windows = 600L * 30;
 
     Process first = score(corpus, out, 3);
     assertEquals(0, first.waitFor(), "first run");
