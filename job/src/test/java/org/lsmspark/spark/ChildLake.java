@@ -29,13 +29,16 @@ record ChildLake(String name, Path folder, List<String> jvmOptions, List<String>
   }
 
   ChildRuns.Child score(Path logDir, List<String> faultOptions, String corpus, String date, String... extra) {
-    // C1 only: a lake child scores a few hundred windows, where C2's compiling costs more CPU than it saves
-    List<String> o = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1"));
+    // A lake child scores a few hundred windows, where compiling costs more CPU than it saves: C1 only, and
+    // Spark's plans interpreted rather than compiled to Java (these tests are about commits, not operators)
+    List<String> o = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-Dspark.sql.codegen.wholeStage=false",
+        "-Dspark.sql.codegen.factoryMode=NO_CODEGEN"));
     o.addAll(jvmOptions);
     o.addAll(faultOptions);
     List<String> args = new ArrayList<>(outputArgs.subList(1, outputArgs.size()));
     args.addAll(List.of(extra));
-    return ChildRuns.score(logDir, o, corpus, outputArgs.get(0), date, 5, args.toArray(String[]::new));
+    return ChildRuns.score(logDir, o, faultOptions.isEmpty(), corpus, outputArgs.get(0), date, 5,
+        args.toArray(String[]::new));
   }
 
   TableStates state() {

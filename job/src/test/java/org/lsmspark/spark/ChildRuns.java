@@ -19,6 +19,7 @@ final class ChildRuns {
   static final long TIMEOUT_SECONDS = 600;
   /** Every child started, killed when a test ends (a failed assertion must not leave a paused child behind). */
   private static final List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private static final ChildClassArchive ARCHIVE = ChildClassArchive.forClasspath(ClusterSession.classpath());
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(ChildRuns::killAll));
@@ -38,14 +39,15 @@ final class ChildRuns {
   private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile(
       "(?:ScoreJob: run |lsm score: run )([0-9a-f-]{36})");
 
-  /** A running child: its process and the file its stdout and stderr go to. */
-  record Child(Process process, Path log) {
+  /** A running child: its process, the file its stdout and stderr go to, its class-archive options. */
+  record Child(Process process, Path log, List<String> archiveOptions) {
     /** The exit code, waiting at most {@link #TIMEOUT_SECONDS}; a child still running then is killed and fails the test. */
     int exit() throws InterruptedException {
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         kill();
         throw new AssertionError("child still running after " + TIMEOUT_SECONDS + " s; its console:\n" + output());
       }
+      ARCHIVE.written(archiveOptions, process.exitValue() == 0);
       return process.exitValue();
     }
 
@@ -54,6 +56,7 @@ final class ChildRuns {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       process.waitFor();
+      ARCHIVE.written(archiveOptions, false);
     }
 
     String output() {
@@ -86,10 +89,13 @@ final class ChildRuns {
   /**
    * {@code lsm ARGS} in a child JVM; {@code jvmOptions} come before the main class (e.g.
    * {@code -Dspark...} settings, which Spark reads from system properties, or a fault point's).
+   * {@code endsNormally}: the test lets it run to its end, so it may write the class archive.
    */
-  static Child lsm(Path logDir, List<String> jvmOptions, List<String> args) {
+  static Child lsm(Path logDir, List<String> jvmOptions, List<String> args, boolean endsNormally) {
+    List<String> archiveOptions = ARCHIVE.options(endsNormally);
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-XX:+UseSerialGC"));
+    cmd.addAll(archiveOptions);
     cmd.addAll(List.of(System.getProperty("jvm.opens").split(" ")));
     String log4j = System.getProperty("log4j2.configurationFile");
     if (log4j != null) {
@@ -97,27 +103,27 @@ final class ChildRuns {
     }
     cmd.add("-Dspark.ui.showConsoleProgress=false");
     cmd.addAll(jvmOptions);
-    cmd.addAll(List.of("-cp", ClusterSession.classpath(), "org.lsmspark.cli.Main"));
+    cmd.addAll(List.of("-cp", ARCHIVE.classpath(), "org.lsmspark.cli.Main"));
     cmd.addAll(args);
     try {
       Files.createDirectories(logDir);
       Path log = logDir.resolve("child-" + System.nanoTime() + ".log");
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       STARTED.add(p);
-      return new Child(p, log);
+      return new Child(p, log, archiveOptions);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /** {@code lsm score} of the golden model with the options every fault test uses, then {@code extra}. */
-  static Child score(Path logDir, List<String> jvmOptions, String input, String output, String runDate, int topK,
-      String... extra) {
+  static Child score(Path logDir, List<String> jvmOptions, boolean endsNormally, String input, String output,
+      String runDate, int topK, String... extra) {
     List<String> args = new ArrayList<>(List.of("score", "--model", GOLDEN.resolve("model").toString(),
         "--input", input, "--output", output, "--master", "local[2]", "--run-date", runDate, "--batch-size", "8",
         "--top-k", String.valueOf(topK), "--partitions", "6"));
     args.addAll(List.of(extra));
-    return lsm(logDir, jvmOptions, args);
+    return lsm(logDir, jvmOptions, args, endsNormally);
   }
 
   /** Waits for a child to exit 0; otherwise fails with its console. */

@@ -35,7 +35,7 @@ class KilledWriteTest {
 
   /** {@code lsm score} in a JVM of its own, as an operator would run it. */
   static Process score(String input, String output, int topK) throws Exception {
-    return ChildRuns.score(tmp, List.of(), input, output, "2026-07-08", topK).process();
+    return ChildRuns.score(tmp, List.of(), false, input, output, "2026-07-08", topK).process();
   }
 
   static Map<String, String> partition(String out) {
@@ -74,7 +74,7 @@ class KilledWriteTest {
       Thread.sleep(50);
     }
     assertTrue(doomed.isAlive(), "the second run was still writing when killed");
-    new ChildRuns.Child(doomed, null).kill();
+    new ChildRuns.Child(doomed, null, List.of()).kill();
     assertEquals(before, partition(out), "the previous rows of the date, whole and unchanged");
 
     Process rerun = score(corpus, out, 5);
