@@ -73,10 +73,7 @@ final class FloatConv {
                 int px = oh * w + ow;
                 float xv = x[xMap + px * in + shift + ci];
                 if (xv != 0f) {
-                  int base = yMap + px * out;
-                  for (int co = 0; co < out; co++) {
-                    y[base + co] += xv * kernel[row + co];
-                  }
+                  KernelRows.add1(y, yMap + px * out, kernel, row, out, xv);
                 }
               }
             }
@@ -96,15 +93,8 @@ final class FloatConv {
    * ReLU or sigmoid after erases.
    */
   private void accumulate4(float[] y, int base, float x0, float x1, float x2, float x3, int r0) {
-    if (x0 == 0f && x1 == 0f && x2 == 0f && x3 == 0f) {
-      return;
-    }
-    float[] kr = kernel;
-    int r1 = r0 + out;
-    int r2 = r1 + out;
-    int r3 = r2 + out;
-    for (int co = 0; co < out; co++) {
-      y[base + co] = y[base + co] + x0 * kr[r0 + co] + x1 * kr[r1 + co] + x2 * kr[r2 + co] + x3 * kr[r3 + co];
+    if (x0 != 0f || x1 != 0f || x2 != 0f || x3 != 0f) {
+      KernelRows.add4(y, base, kernel, r0, out, x0, x1, x2, x3);
     }
   }
 

@@ -45,33 +45,19 @@ final class FloatDense {
         int xo = b * in;
         int yo = b * out;
         for (int i = from; i < to; i += 4) {
-          accumulate4(y, yo, x[xo + i], x[xo + i + 1], x[xo + i + 2], x[xo + i + 3], i * out);
+          KernelRows.add4(y, yo, kernel, i * out, out, x[xo + i], x[xo + i + 1], x[xo + i + 2], x[xo + i + 3]);
         }
       }
     }
     for (int i = grouped; i < in; i++) {
       int row = i * out;
       for (int b = 0; b < n; b++) {
-        float xi = x[b * in + i];
-        int yo = b * out;
-        for (int o = 0; o < out; o++) {
-          y[yo + o] += xi * kernel[row + o];
-        }
+        KernelRows.add1(y, b * out, kernel, row, out, x[b * in + i]);
       }
     }
     if (norm != null) {
       norm.reluInPlace(y, 0, y.length);
     }
     return y;
-  }
-
-  private void accumulate4(float[] y, int yo, float x0, float x1, float x2, float x3, int r0) {
-    float[] kr = kernel;
-    int r1 = r0 + out;
-    int r2 = r1 + out;
-    int r3 = r2 + out;
-    for (int o = 0; o < out; o++) {
-      y[yo + o] = y[yo + o] + x0 * kr[r0 + o] + x1 * kr[r1 + o] + x2 * kr[r2 + o] + x3 * kr[r3 + o];
-    }
   }
 }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * {@code lsm} in a JVM of its own, as an operator (or a scheduler) runs it: started with the
@@ -27,7 +29,15 @@ final class ChildRuns {
 
   private ChildRuns() {}
 
-  /** Kills the children still running (for {@code @AfterEach}); SIGKILL, they hold nothing to release. */
+  /** Kills the children a test left running: a failed assertion must not leave a paused child behind. */
+  static final class KillAfterEach implements AfterEachCallback {
+    @Override
+    public void afterEach(ExtensionContext context) {
+      killAll();
+    }
+  }
+
+  /** Kills the children still running; SIGKILL, they hold nothing to release. */
   static void killAll() {
     for (Process p : STARTED) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,16 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Never: a date mixing the two runs' rows, or missing some.
  */
 @Tag("fault")
+@ExtendWith(ChildRuns.KillAfterEach.class)
 class ConcurrentRunsTest {
   static final String DATE = "2026-07-08";
   @TempDir static Path tmp;
   static SparkSession spark;
   static String corpus;
-
-  @AfterEach
-  void killChildren() {
-    ChildRuns.killAll();
-  }
 
   @BeforeAll
   static void start() {

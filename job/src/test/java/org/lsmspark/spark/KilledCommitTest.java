@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the rerun commits the date's rows exactly once.
  */
 @Tag("fault")
+@ExtendWith(ChildRuns.KillAfterEach.class)
 class KilledCommitTest {
   static final String DATE = "2026-07-08";
   static final int CONVERSATIONS = 60;
@@ -31,11 +32,6 @@ class KilledCommitTest {
   @TempDir static Path tmp;
   static SparkSession spark;
   static String corpus;
-
-  @AfterEach
-  void killChildren() {
-    ChildRuns.killAll();
-  }
 
   @BeforeAll
   static void start() {

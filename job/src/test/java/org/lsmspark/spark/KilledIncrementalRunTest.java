@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,15 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * rows a batch run over the same input writes.
  */
 @Tag("fault")
+@ExtendWith(ChildRuns.KillAfterEach.class)
 class KilledIncrementalRunTest {
   static final String DATE = "2026-07-08";
   @TempDir static Path tmp;
   static SparkSession spark;
-
-  @AfterEach
-  void killChildren() {
-    ChildRuns.killAll();
-  }
 
   @BeforeAll
   static void start() {
