@@ -1,6 +1,8 @@
 package org.lsmspark.inference;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,8 +24,9 @@ import java.util.function.Function;
 final class ParallelEmbedder implements AutoCloseable {
   private final int threads;
   private final ExecutorService pool; // null with one thread
-  /** The decode's pool ({@link #forkJoinPool()}), made on first use. */
-  private ForkJoinPool forkJoin;
+  /** The decode's pools ({@link #onForkJoinPool}): every one made, and those no caller holds. */
+  private final List<ForkJoinPool> forkJoins = new ArrayList<>();
+  private final Deque<ForkJoinPool> idleForkJoins = new ArrayDeque<>();
   private boolean closed;
 
   ParallelEmbedder(int threads) {
@@ -101,26 +104,54 @@ final class ParallelEmbedder implements AutoCloseable {
   }
 
   /**
-   * A fork-join pool of {@code threads} daemon workers for the decode's parallel work
+   * {@code fn} on a fork-join pool of {@code threads} daemon workers, for the decode's parallel work
    * ({@link org.lsmspark.tokenizer.Tokenizer#decodeBatch(float[][], int,
-   * org.lsmspark.tokenizer.DecodeMode, ForkJoinPool)}), so that it uses the engine's threads (under
-   * Spark, the executor's cores) rather than the JVM's common pool, sized by the machine. Made on
-   * first use and stopped by {@link #close()}.
+   * org.lsmspark.tokenizer.DecodeMode, ForkJoinPool)}), so that it uses the engine's threads rather
+   * than the JVM's common pool, sized by the machine. Each concurrent caller borrows a pool of its
+   * own: under Spark the tasks of an executor share one engine, each with the {@code threads} of
+   * its slot, and one shared pool would make their decodes wait for each other (with one thread
+   * per task, a single worker decoded for every task in turn). Pools are made as callers first
+   * overlap, reused after, and stopped by {@link #close()}.
    */
-  synchronized ForkJoinPool forkJoinPool() {
+  <R> R onForkJoinPool(Function<ForkJoinPool, R> fn) {
+    ForkJoinPool p = borrow();
+    try {
+      return fn.apply(p);
+    } finally {
+      giveBack(p);
+    }
+  }
+
+  private synchronized ForkJoinPool borrow() {
     if (closed) {
       throw new IllegalStateException("the engine's threads are stopped");
     }
-    if (forkJoin == null) {
+    ForkJoinPool p = idleForkJoins.pollFirst();
+    if (p == null) {
+      int number = forkJoins.size() + 1;
       AtomicInteger n = new AtomicInteger();
-      forkJoin = new ForkJoinPool(threads, p -> {
-        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-        t.setName("lsm-decode-" + n.incrementAndGet());
+      p = new ForkJoinPool(threads, fjp -> {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fjp);
+        t.setName("lsm-decode-" + number + "-" + n.incrementAndGet());
         t.setDaemon(true);
         return t;
       }, null, false);
+      forkJoins.add(p);
     }
-    return forkJoin;
+    return p;
+  }
+
+  private synchronized void giveBack(ForkJoinPool p) {
+    if (closed) {
+      p.shutdownNow();
+    } else {
+      idleForkJoins.addFirst(p);
+    }
+  }
+
+  /** The decode pools made so far (as many as callers have overlapped). */
+  synchronized int forkJoinPools() {
+    return forkJoins.size();
   }
 
   /** Stops the pooled threads. */
@@ -131,9 +162,7 @@ final class ParallelEmbedder implements AutoCloseable {
     }
     synchronized (this) {
       closed = true;
-      if (forkJoin != null) {
-        forkJoin.shutdownNow();
-      }
+      forkJoins.forEach(ForkJoinPool::shutdownNow);
     }
   }
 

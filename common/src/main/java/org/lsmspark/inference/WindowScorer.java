@@ -161,7 +161,7 @@ final class WindowScorer {
     EngineCache<EmbeddingKey, Tokenizer.Decoding> cache = caches.decodings();
     recall.check(tok, emb); // before the cache, so the sample does not depend on what is cached
     if (!cache.enabled()) {
-      return tok.decodeBatch(emb, k, decode, embedder.forkJoinPool()).toArray(new Tokenizer.Decoding[0]);
+      return embedder.onForkJoinPool(pool -> tok.decodeBatch(emb, k, decode, pool)).toArray(new Tokenizer.Decoding[0]);
     }
     List<EmbeddingKey> keys = new ArrayList<>(emb.length);
     Map<EmbeddingKey, float[]> byKey = new HashMap<>();
@@ -176,7 +176,7 @@ final class WindowScorer {
       for (int j = 0; j < queries.length; j++) {
         queries[j] = byKey.get(order.get(j));
       }
-      List<Tokenizer.Decoding> decoded = tok.decodeBatch(queries, k, decode, embedder.forkJoinPool());
+      List<Tokenizer.Decoding> decoded = embedder.onForkJoinPool(pool -> tok.decodeBatch(queries, k, decode, pool));
       Map<EmbeddingKey, Tokenizer.Decoding> out = new HashMap<>();
       for (int j = 0; j < queries.length; j++) {
         out.put(order.get(j), decoded.get(j));

@@ -9,7 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -69,15 +75,40 @@ class ParallelEmbedderTest {
     assertThrows(IllegalArgumentException.class, () -> new ParallelEmbedder(0));
   }
 
-  /** The decode's pool: the engine's thread count (not the machine's), one per embedder, stopped with it. */
+  /**
+   * The decode's pools: the engine's thread count (not the machine's); callers that overlap (Spark
+   * tasks sharing an executor's engine) each hold a pool of their own, one after another they share
+   * one; all stop with the embedder. A single shared pool, the previous design, made the tasks'
+   * decodes wait for each other and fails here.
+   */
   @Test
-  void theDecodePoolHasTheEngineThreadsAndStopsWithIt() {
+  void overlappingCallersDecodeOnPoolsOfTheirOwnWithTheEngineThreads() throws Exception {
     ParallelEmbedder e = new ParallelEmbedder(3);
-    java.util.concurrent.ForkJoinPool pool = e.forkJoinPool();
-    assertEquals(3, pool.getParallelism());
-    assertTrue(pool == e.forkJoinPool(), "one pool per embedder");
+    CountDownLatch both = new CountDownLatch(2);
+    Callable<ForkJoinPool> hold = () -> e.onForkJoinPool(pool -> {
+      both.countDown();
+      try {
+        assertTrue(both.await(30, TimeUnit.SECONDS), "the other caller never came");
+      } catch (InterruptedException ex) {
+        throw new IllegalStateException(ex);
+      }
+      return pool;
+    });
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      Future<ForkJoinPool> a = callers.submit(hold);
+      Future<ForkJoinPool> b = callers.submit(hold);
+      assertTrue(a.get() != b.get(), "two overlapping callers on one pool");
+      assertEquals(3, a.get().getParallelism());
+      assertEquals(3, b.get().getParallelism());
+    } finally {
+      callers.shutdownNow();
+    }
+    ForkJoinPool again = e.onForkJoinPool(pool -> pool);
+    assertEquals(again, e.onForkJoinPool(pool -> pool), "one caller at a time reuses a pool");
+    assertEquals(2, e.forkJoinPools(), "pools made: as many as callers overlapped");
     e.close();
-    assertTrue(pool.isShutdown());
-    assertThrows(IllegalStateException.class, e::forkJoinPool);
+    assertTrue(again.isShutdown());
+    assertThrows(IllegalStateException.class, () -> e.onForkJoinPool(pool -> pool));
   }
 }
