@@ -48,32 +48,23 @@ final class FloatConv {
         int owTo = Math.min(w, w + pad - dw);
         int shift = ((dh - pad) * w + (dw - pad)) * in;
         int kOff = (dh * k + dw) * in * out;
-        int ci = 0;
-        for (; ci + 4 <= in; ci += 4) {
-          int r0 = kOff + ci * out;
-          for (int b = 0; b < n; b++) {
-            int xMap = b * pixels * in;
-            int yMap = b * pixels * out;
-            for (int oh = ohFrom; oh < ohTo; oh++) {
-              for (int ow = owFrom; ow < owTo; ow++) {
-                int px = oh * w + ow;
-                int xo = xMap + px * in + shift + ci;
-                accumulate4(y, yMap + px * out, x[xo], x[xo + 1], x[xo + 2], x[xo + 3], r0);
+        int grouped = in - in % 4;
+        for (int b = 0; b < n; b++) {
+          int xMap = b * pixels * in;
+          int yMap = b * pixels * out;
+          for (int oh = ohFrom; oh < ohTo; oh++) {
+            for (int ow = owFrom; ow < owTo; ow++) {
+              int px = oh * w + ow;
+              int xo = xMap + px * in + shift;
+              int yo = yMap + px * out;
+              // per output value the same order as ever: input channels in fours, then the rest
+              for (int ci = 0; ci < grouped; ci += 4) {
+                accumulate4(y, yo, x[xo + ci], x[xo + ci + 1], x[xo + ci + 2], x[xo + ci + 3], kOff + ci * out);
               }
-            }
-          }
-        }
-        for (; ci < in; ci++) {
-          int row = kOff + ci * out;
-          for (int b = 0; b < n; b++) {
-            int xMap = b * pixels * in;
-            int yMap = b * pixels * out;
-            for (int oh = ohFrom; oh < ohTo; oh++) {
-              for (int ow = owFrom; ow < owTo; ow++) {
-                int px = oh * w + ow;
-                float xv = x[xMap + px * in + shift + ci];
+              for (int ci = grouped; ci < in; ci++) {
+                float xv = x[xo + ci];
                 if (xv != 0f) {
-                  KernelRows.add1(y, yMap + px * out, kernel, row, out, xv);
+                  KernelRows.add1(y, yo, kernel, kOff + ci * out, out, xv);
                 }
               }
             }
