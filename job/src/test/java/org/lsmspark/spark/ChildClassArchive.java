@@ -111,8 +111,8 @@ final class ChildClassArchive {
 
   /** After the writing child ended: the archive appears whole (renamed), or the claim is released. */
   void written(List<String> options, boolean exitedNormally) {
-    if (!options.contains("-XX:ArchiveClassesAtExit=" + claim)) {
-      return;
+    if (!options.contains("-XX:ArchiveClassesAtExit=" + claim) || !Files.exists(claim)) {
+      return; // not the writer, or already handled (a child's end may be reported twice)
     }
     try {
       if (exitedNormally && Files.size(claim) > 0) {
