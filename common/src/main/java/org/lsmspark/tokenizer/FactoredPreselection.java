@@ -25,6 +25,11 @@ final class FactoredPreselection implements Preselection {
   static final int CHUNK = 256;
   /** Distinct vectors scored per pass of a query group (the group's scores stay in cache). */
   static final int BLOCK = 2048;
+  /**
+   * Chunks of at most this many queries are scored one query at a time ({@link FactoredScores#scoreAll}):
+   * the 16-lane kernel costs the same for 1 lane as for 16, about 5.5 lone queries' time.
+   */
+  static final int ONE_BY_ONE = 4;
 
   private final FactoredScores scores;
   private final INDArray components;
@@ -52,41 +57,52 @@ final class FactoredPreselection implements Preselection {
       Nd4j.gemm(Nd4j.create(q, new long[] {m, dim}, 'c'), components, x, false, false, 1.0, 0.0);
       float[] xs = new float[m * features];
       x.data().asNioFloat().get(xs, 0, xs.length);
-      int groups = (m + FactoredScores.LANES - 1) / FactoredScores.LANES;
       int chunk = c;
-      IntStream range = IntStream.range(0, groups);
-      (groups > 1 ? range.parallel() : range).forEach(gi -> {
+      if (m <= ONE_BY_ONE) {
+        scoreEach(f, xs, m, live, chunk, visit);
+        continue;
+      }
+      int groups = (m + FactoredScores.LANES - 1) / FactoredScores.LANES;
+      IntStream.range(0, groups).parallel().forEach(gi -> {
         int from = gi * FactoredScores.LANES;
         scoreGroup(f, xs, live, chunk + from, from, Math.min(FactoredScores.LANES, m - from), visit);
       });
     }
   }
 
-  /** Lanes queries from {@code xs} row {@code from} (query numbers {@code live[liveFrom...]}) against every vector. */
+  /** A few queries ({@code xs} rows 0..m-1 are query numbers {@code live[liveFrom...]}), each alone, the parts of each in parallel. */
+  private static void scoreEach(FactoredScores f, float[] xs, int m, int[] live, int liveFrom, BlockScores visit) {
+    float[][] all = new float[m][f.vectors];
+    IntStream.range(0, m * FactoredScores.PARTS).parallel().forEach(i -> {
+      int q = i / FactoredScores.PARTS;
+      f.scoreAll(xs, q * f.features, i % FactoredScores.PARTS, all[q]);
+    });
+    float[] bounds = f.bounds();
+    for (int q = 0; q < m; q++) {
+      for (int start = 0; start < f.vectors; start += BLOCK) {
+        visit.accept(live[liveFrom + q], all[q], start, Math.min(BLOCK, f.vectors - start), start, bounds);
+      }
+    }
+  }
+
+  /** Lanes (more than {@link #ONE_BY_ONE}) queries from {@code xs} row {@code from} (query numbers {@code live[liveFrom...]}) against every vector. */
   private static void scoreGroup(FactoredScores f, float[] xs, int[] live, int liveFrom, int from, int lanes,
       BlockScores visit) {
     int features = f.features;
     int block = Math.max(1, Math.min(BLOCK, f.vectors));
     float[] out = new float[lanes * block];
-    float[] xg = null;
     float[] acc = new float[FactoredScores.LANES];
-    if (lanes > 1) {
-      xg = new float[features * FactoredScores.LANES];
-      for (int t = 0; t < lanes; t++) {
-        int src = (from + t) * features;
-        for (int j = 0; j < features; j++) {
-          xg[j * FactoredScores.LANES + t] = xs[src + j];
-        }
+    float[] xg = new float[features * FactoredScores.LANES];
+    for (int t = 0; t < lanes; t++) {
+      int src = (from + t) * features;
+      for (int j = 0; j < features; j++) {
+        xg[j * FactoredScores.LANES + t] = xs[src + j];
       }
     }
     float[] bounds = f.bounds();
     for (int start = 0; start < f.vectors; start += block) {
       int len = Math.min(block, f.vectors - start);
-      if (lanes == 1) {
-        f.scoreOne(xs, from * features, start, len, out);
-      } else {
-        f.scoreLanes(xg, lanes, start, len, acc, out);
-      }
+      f.scoreLanes(xg, lanes, start, len, acc, out);
       for (int t = 0; t < lanes; t++) {
         visit.accept(live[liveFrom + t], out, t * len, len, start, bounds);
       }
