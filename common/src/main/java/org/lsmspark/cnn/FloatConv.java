@@ -14,7 +14,8 @@ final class FloatConv {
   final int k;
   final int in;
   final int out;
-  private final float[] kernel;
+  /** The kernel's rows [k·k·in][out], one array each ({@link KernelRows}). */
+  private final float[][] kernel;
   private final float[] bias;
   private final FloatNorm norm;
 
@@ -26,7 +27,7 @@ final class FloatConv {
     this.k = k;
     this.in = in;
     this.out = out;
-    this.kernel = kernel;
+    this.kernel = KernelRows.split(kernel, out);
     this.bias = bias;
     this.norm = norm;
   }
@@ -34,9 +35,9 @@ final class FloatConv {
   /** The outputs of {@code n} maps of h×w×in stored back to back in {@code x}: n maps of h×w×out. */
   float[] apply(float[] x, int n, int h, int w) {
     int pixels = h * w;
-    float[] y = new float[n * pixels * out];
-    for (int p = 0; p < n * pixels; p++) {
-      System.arraycopy(bias, 0, y, p * out, out);
+    float[][] y = new float[n * pixels][];
+    for (int p = 0; p < y.length; p++) {
+      y[p] = bias.clone();
     }
     int pad = k / 2;
     for (int dh = 0; dh < k; dh++) {
@@ -47,24 +48,24 @@ final class FloatConv {
         int owFrom = Math.max(0, pad - dw);
         int owTo = Math.min(w, w + pad - dw);
         int shift = ((dh - pad) * w + (dw - pad)) * in;
-        int kOff = (dh * k + dw) * in * out;
+        int kRow = (dh * k + dw) * in;
         int grouped = in - in % 4;
         for (int b = 0; b < n; b++) {
           int xMap = b * pixels * in;
-          int yMap = b * pixels * out;
+          int yMap = b * pixels;
           for (int oh = ohFrom; oh < ohTo; oh++) {
             for (int ow = owFrom; ow < owTo; ow++) {
               int px = oh * w + ow;
               int xo = xMap + px * in + shift;
-              int yo = yMap + px * out;
+              float[] yp = y[yMap + px];
               // per output value the same order as ever: input channels in fours, then the rest
               for (int ci = 0; ci < grouped; ci += 4) {
-                accumulate4(y, yo, x[xo + ci], x[xo + ci + 1], x[xo + ci + 2], x[xo + ci + 3], kOff + ci * out);
+                accumulate4(yp, x[xo + ci], x[xo + ci + 1], x[xo + ci + 2], x[xo + ci + 3], kRow + ci);
               }
               for (int ci = grouped; ci < in; ci++) {
                 float xv = x[xo + ci];
                 if (xv != 0f) {
-                  KernelRows.add1(y, yo, kernel, kOff + ci * out, out, xv);
+                  KernelRows.add1(yp, kernel[kRow + ci], xv);
                 }
               }
             }
@@ -72,10 +73,11 @@ final class FloatConv {
         }
       }
     }
+    float[] joined = KernelRows.join(y, out);
     if (norm != null) {
-      norm.reluInPlace(y, 0, y.length);
+      norm.reluInPlace(joined, 0, joined.length);
     }
-    return y;
+    return joined;
   }
 
   /**
@@ -83,9 +85,9 @@ final class FloatConv {
    * skipped (padding turns and dead units), which changes at most the sign of a zero that the
    * ReLU or sigmoid after erases.
    */
-  private void accumulate4(float[] y, int base, float x0, float x1, float x2, float x3, int r0) {
+  private void accumulate4(float[] y, float x0, float x1, float x2, float x3, int r0) {
     if (x0 != 0f || x1 != 0f || x2 != 0f || x3 != 0f) {
-      KernelRows.add4(y, base, kernel, r0, out, x0, x1, x2, x3);
+      KernelRows.add4(y, kernel[r0], kernel[r0 + 1], kernel[r0 + 2], kernel[r0 + 3], x0, x1, x2, x3);
     }
   }
 

@@ -16,7 +16,8 @@ final class FloatDense {
 
   final int in;
   final int out;
-  private final float[] kernel;
+  /** The kernel's rows, one array each ({@link KernelRows}). */
+  private final float[][] kernel;
   private final float[] bias;
   private final FloatNorm norm;
 
@@ -27,37 +28,37 @@ final class FloatDense {
     }
     this.in = in;
     this.out = out;
-    this.kernel = kernel;
+    this.kernel = KernelRows.split(kernel, out);
     this.bias = bias;
     this.norm = norm;
   }
 
   /** The outputs of {@code n} vectors of {@code in} values stored back to back in {@code x}. */
   float[] apply(float[] x, int n) {
-    float[] y = new float[n * out];
+    float[][] y = new float[n][];
     for (int b = 0; b < n; b++) {
-      System.arraycopy(bias, 0, y, b * out, out);
+      y[b] = bias.clone();
     }
     int grouped = in - in % 4;
     for (int from = 0; from < grouped; from += BLOCK) {
       int to = Math.min(grouped, from + BLOCK);
       for (int b = 0; b < n; b++) {
         int xo = b * in;
-        int yo = b * out;
         for (int i = from; i < to; i += 4) {
-          KernelRows.add4(y, yo, kernel, i * out, out, x[xo + i], x[xo + i + 1], x[xo + i + 2], x[xo + i + 3]);
+          KernelRows.add4(y[b], kernel[i], kernel[i + 1], kernel[i + 2], kernel[i + 3], x[xo + i], x[xo + i + 1],
+              x[xo + i + 2], x[xo + i + 3]);
         }
       }
     }
     for (int i = grouped; i < in; i++) {
-      int row = i * out;
       for (int b = 0; b < n; b++) {
-        KernelRows.add1(y, b * out, kernel, row, out, x[b * in + i]);
+        KernelRows.add1(y[b], kernel[i], x[b * in + i]);
       }
     }
+    float[] joined = KernelRows.join(y, out);
     if (norm != null) {
-      norm.reluInPlace(y, 0, y.length);
+      norm.reluInPlace(joined, 0, joined.length);
     }
-    return y;
+    return joined;
   }
 }
