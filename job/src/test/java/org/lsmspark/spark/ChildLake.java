@@ -41,6 +41,33 @@ record ChildLake(String name, Path folder, List<String> jvmOptions, List<String>
         args.toArray(String[]::new));
   }
 
+  /**
+   * A run nothing kills, in this JVM rather than a child: the options of {@link #score}'s children
+   * (window mode all, batch 8, top 5, 6 partitions, the default caches) into the same table; its run id. Set-up runs
+   * only: what a test kills, or whose recovery it checks, runs in a child. A child JVM costs about
+   * 30 s of CPU before it scores a window; the table it leaves is the same (the rows do not depend
+   * on the JVM, and {@link KilledIncrementalRunTest} checks a child's rows against a run in this
+   * JVM). For Iceberg this registers the catalog {@value IcebergName#DEFAULT_CATALOG} of the test
+   * JVM with this lake's warehouse, the one its children use.
+   */
+  String scoreHere(String corpus, String date) {
+    boolean delta = name.equals("Delta");
+    String warehouse = delta ? null : outputArgs.get(outputArgs.indexOf("--warehouse") + 1);
+    String key = "spark.sql.catalog." + IcebergName.DEFAULT_CATALOG + ".warehouse";
+    if (!delta && spark.conf().contains(key) && !spark.conf().get(key).equals(warehouse)) {
+      throw new IllegalStateException("this JVM's catalog " + IcebergName.DEFAULT_CATALOG + " is rooted at "
+          + spark.conf().get(key) + ", not at " + warehouse + ": one Iceberg lake per test class");
+    }
+    ScoreJob.Result r = ScoreJob.run(spark, new ScoreJob.Request(LakeRuns.MODEL, corpus, outputArgs.get(0),
+        Corpus.Columns.defaults(),
+        new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 8, 5,
+            org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_SIZE,
+            org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_MEMORY_BYTES, false),
+        java.time.LocalDate.parse(date), 6, false, "auto", delta ? TableFormat.DELTA : TableFormat.ICEBERG,
+        warehouse));
+    return r.runId();
+  }
+
   TableStates state() {
     return name.equals("Delta") ? TableStates.delta(spark, folder.toString())
         : TableStates.iceberg(spark, folder.toString());

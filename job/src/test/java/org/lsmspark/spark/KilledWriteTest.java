@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,8 +64,14 @@ class KilledWriteTest {
     String out = tmp.resolve("table").toString();
     long windows = 600L * 30;
 
-    Process first = score(corpus, out, 3);
-    assertEquals(0, first.waitFor(), "first run");
+    // the date's previous rows: a run nothing kills, so in this JVM rather than a child (a child costs
+    // its JVM's and Spark's start on top of the scoring); the child's options, top 3
+    ScoreJob.run(spark, new ScoreJob.Request(ChildRuns.GOLDEN.resolve("model").toString(), corpus, out,
+        Corpus.Columns.defaults(),
+        new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 8, 3,
+            org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_SIZE,
+            org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_MEMORY_BYTES, false),
+        LocalDate.parse("2026-07-08"), 6, false));
     Map<String, String> before = partition(out);
     assertEquals(windows, before.size());
 

@@ -59,7 +59,8 @@ import org.junit.jupiter.api.io.TempDir;
  * log4j2.properties. Neither the project's classes nor what only the jar brings (ND4J, Delta,
  * Iceberg, picocli) is in it: they reach the driver and executors through the jar alone.
  *
- * <p>Runs in the integration-test phase of {@code -Pfaults verify}, after package built the jar.
+ * <p>Runs with the other fault tests of {@code -Pfaults verify}, which builds the jar before the
+ * tests (process-test-classes).
  */
 @Tag("fault")
 @Tag("standalone")
@@ -85,7 +86,7 @@ class StandaloneClusterTest {
     long t0 = System.nanoTime();
     Path jar = submitJar();
     assertTrue(Files.isRegularFile(jar), "no spark-submit jar at " + jar
-        + ": this test runs in the integration-test phase of ./mvnw -Pfaults verify, after package builds it");
+        + ": this test runs in ./mvnw -Pfaults verify, which builds it before the tests");
     assertSameProjectClasses(jar);
     Runtime.getRuntime().addShutdownHook(new Thread(StandaloneClusterTest::killAll));
     home = sparkHome();
