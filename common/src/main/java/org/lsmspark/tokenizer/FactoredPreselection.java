@@ -8,10 +8,12 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The factored preselection ({@link FactoredScores}): x = Cᵀq for up to {@link #CHUNK} queries in
  * one GEMM, then groups of {@link FactoredScores#LANES} queries in parallel, each group scoring
- * every distinct vector block by block. A query's scores are the same float sums whatever its
- * group or thread (see {@link FactoredScores}), each with its vector's bound.
+ * every distinct vector block by block; a chunk of at most {@link #ONE_BY_ONE} queries (batch 1,
+ * a batch's last few) is scored query by query instead, the vector ranges of a query in parallel.
+ * A query's scores are the same float sums whatever its group, kernel or thread (see
+ * {@link FactoredScores}), each with its vector's bound.
  *
- * <p>Threads: the groups run as a parallel stream, i.e. in the {@link java.util.concurrent.ForkJoinPool}
+ * <p>Threads: the groups and ranges run as parallel streams, i.e. in the {@link java.util.concurrent.ForkJoinPool}
  * of the task that calls, or the common pool (sized by the machine) outside one. An inference
  * engine calls through {@link Tokenizer#decodeBatch(float[][], int, DecodeMode,
  * java.util.concurrent.ForkJoinPool)} with a pool of its own {@code threads}, so under Spark an
