@@ -1,5 +1,7 @@
 package org.lsmspark.cnn;
 
+import java.util.Arrays;
+
 /**
  * The inner loops {@link FloatConv} and {@link FloatDense} share: rows of a kernel scaled and
  * added into one output vector, each element summed left to right (the order the layers' results
@@ -17,7 +19,7 @@ final class KernelRows {
   static float[][] split(float[] kernel, int out) {
     float[][] rows = new float[kernel.length / out][];
     for (int i = 0; i < rows.length; i++) {
-      rows[i] = java.util.Arrays.copyOfRange(kernel, i * out, (i + 1) * out);
+      rows[i] = Arrays.copyOfRange(kernel, i * out, (i + 1) * out);
     }
     return rows;
   }

@@ -87,7 +87,7 @@ final class FactoredPreselection implements Preselection {
     }
   }
 
-  /** Lanes (more than {@link #ONE_BY_ONE}) queries from {@code xs} row {@code from} (query numbers {@code live[liveFrom...]}) against every vector. */
+  /** Up to {@link FactoredScores#LANES} queries from {@code xs} row {@code from} (query numbers {@code live[liveFrom...]}) against every vector. */
   private static void scoreGroup(FactoredScores f, float[] xs, int[] live, int liveFrom, int from, int lanes,
       BlockScores visit) {
     int features = f.features;
