@@ -85,7 +85,10 @@ final class IcebergSink implements TableSink {
         return TableCommit.of(s.snapshotId());
       }
     }
-    throw new IllegalStateException("the snapshot of " + r.tag() + " is missing from Iceberg table " + name);
+    // the write returned but another run's commit replaced it (a Hadoop catalog commits by
+    // check-then-rename): the same conflict as a refused commit, and none of this run's rows are in the table
+    throw new TableConflictException("Iceberg", name.toString(), r, new IllegalStateException(
+        "the snapshot of " + r.tag() + " is missing from Iceberg table " + name + " after its commit"));
   }
 
   private Table table() {
