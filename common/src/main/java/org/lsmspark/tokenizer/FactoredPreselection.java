@@ -1,5 +1,6 @@
 package org.lsmspark.tokenizer;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,9 +30,11 @@ final class FactoredPreselection implements Preselection {
   static final int BLOCK = 2048;
   /**
    * Chunks of at most this many queries are scored one query at a time ({@link FactoredScores#scoreAll}):
-   * the 16-lane kernel costs the same for 1 lane as for 16, about 5.5 lone queries' time.
+   * the 16-lane kernel costs the same for 1 lane as for 16, about 11 lone queries' CPU time (one
+   * thread, full-size vocabulary), and a chunk of one group runs on one thread where lone queries
+   * spread over the pool.
    */
-  static final int ONE_BY_ONE = 4;
+  static final int ONE_BY_ONE = 8;
 
   private final FactoredScores scores;
   private final INDArray components;
@@ -75,9 +78,13 @@ final class FactoredPreselection implements Preselection {
   /** A few queries ({@code xs} rows 0..m-1 are query numbers {@code live[liveFrom...]}), each alone, the parts of each in parallel. */
   private static void scoreEach(FactoredScores f, float[] xs, int m, int[] live, int liveFrom, BlockScores visit) {
     float[][] all = new float[m][f.vectors];
+    float[][] x = new float[m][];
+    for (int q = 0; q < m; q++) {
+      x[q] = Arrays.copyOfRange(xs, q * f.features, (q + 1) * f.features);
+    }
     IntStream.range(0, m * FactoredScores.PARTS).parallel().forEach(i -> {
       int q = i / FactoredScores.PARTS;
-      f.scoreAll(xs, q * f.features, i % FactoredScores.PARTS, all[q]);
+      f.scoreAll(x[q], i % FactoredScores.PARTS, all[q]);
     });
     float[] bounds = f.bounds();
     for (int q = 0; q < m; q++) {

@@ -1,6 +1,7 @@
 package org.lsmspark.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Random;
 import net.jqwik.api.ForAll;
@@ -10,12 +11,13 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * Both kernels against the definition: vector g's score is the float sum, in ascending term
  * order, of {@code (float) (a_gj / ‖v_g‖) * x_j} over its TF-IDF terms. The lane kernel
- * ({@link FactoredScores#scoreLanes}, 16 sums written out by hand) and the by-term kernel
- * ({@link FactoredScores#scoreAll}, part by part) must give that float bit for bit, whatever
- * the lane count, the lane, the block of vectors or the part. A lane that reads the wrong column
- * of x or lands in the wrong output row, a posting list out of term order (another sum order), a
- * vector missing from or repeated in the parts, or a part that clears its neighbour's scores
- * fails here even when the top k it would change survives the exact rescoring.
+ * ({@link FactoredScores#scoreLanes}, 16 sums written out by hand) and the lone-query kernel
+ * ({@link FactoredScores#scoreAll}, part by part, 16 vectors at a time) must give that float bit
+ * for bit, whatever the lane count, the lane, the block of vectors or the part. A lane that reads
+ * the wrong column of x or lands in the wrong output row, terms copied out of order (another sum
+ * order), a vector missing from or repeated in the parts, a sum written to another vector's
+ * place, or padding that changes a sum fails here even when the top k it would change survives
+ * the exact rescoring.
  */
 class FactoredScoresTest {
 
@@ -61,17 +63,18 @@ class FactoredScoresTest {
     int first = rng.nextInt(f.vectors);
     int len = 1 + rng.nextInt(f.vectors - first);
     float[] out = new float[lanes * len];
+    assertFalse(f.loneQueryLayoutBuilt(), "built before a lone query needs it");
     f.scoreLanes(xg, lanes, first, len, new float[FactoredScores.LANES], out);
     for (int t = 0; t < lanes; t++) {
       float[] all = new float[f.vectors];
       java.util.Arrays.fill(all, Float.NaN); // every part must write every one of its vectors
       for (int part = FactoredScores.PARTS - 1; part >= 0; part--) {
-        f.scoreAll(xs, t * features, part, all);
+        f.scoreAll(java.util.Arrays.copyOfRange(xs, t * features, (t + 1) * features), part, all);
       }
       for (int g = 0; g < f.vectors; g++) {
         float expected = defined(m.tfidf()[rows[g]], norms[rows[g]], xs, t * features);
         String where = "seed " + seed + ", lane " + t + " of " + lanes + ", vector " + g;
-        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(all[g]), "by term: " + where);
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(all[g]), "lone: " + where);
         if (g >= first && g < first + len) {
           assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[t * len + g - first]),
               "lanes: " + where);
