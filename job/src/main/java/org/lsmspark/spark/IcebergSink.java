@@ -80,15 +80,22 @@ final class IcebergSink implements TableSink {
       }
       throw new IllegalStateException("cannot commit to Iceberg table " + name + ": " + e.getMessage(), e);
     }
-    for (Snapshot s : table().snapshots()) {
+    return committed(table().snapshots(), r, name.toString());
+  }
+
+  /**
+   * The snapshot tagged with {@code r}'s tag. When the write returned but no snapshot carries the
+   * tag, another run's commit replaced it (a Hadoop catalog commits by check-then-rename): the
+   * same conflict as a refused commit, and none of this run's rows are in the table.
+   */
+  static TableCommit committed(Iterable<Snapshot> snapshots, Replacement r, String table) {
+    for (Snapshot s : snapshots) {
       if (r.tag().equals(s.summary().get(RUN_ID_PROPERTY))) {
         return TableCommit.of(s.snapshotId());
       }
     }
-    // the write returned but another run's commit replaced it (a Hadoop catalog commits by
-    // check-then-rename): the same conflict as a refused commit, and none of this run's rows are in the table
-    throw new TableConflictException("Iceberg", name.toString(), r, new IllegalStateException(
-        "the snapshot of " + r.tag() + " is missing from Iceberg table " + name + " after its commit"));
+    throw new TableConflictException("Iceberg", table, r, new IllegalStateException(
+        "the snapshot of " + r.tag() + " is missing from Iceberg table " + table + " after its commit"));
   }
 
   private Table table() {

@@ -2,6 +2,7 @@ package org.lsmspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +64,16 @@ class IcebergSinkTest {
     assertEquals(8 * 3 * 2, before.size());
     String key = before.keySet().stream().filter(k -> k.endsWith(MONDAY.toString())).findFirst().orElseThrow();
     assertNotEquals(before.get(key), now.get(key));
+
+    // a run whose write returned but whose snapshot another commit replaced (the Hadoop catalog's
+    // check-then-rename race) is told it conflicted, naming its date, not an internal error
+    Table table = Spark3Util.loadIcebergTable(spark, "lsm.preds.daily");
+    assertEquals(rerun.summary().table().version(),
+        IcebergSink.committed(table.snapshots(), Replacement.ofDate(MONDAY, rerun.runId()), "t").version());
+    TableConflictException lost = assertThrows(TableConflictException.class,
+        () -> IcebergSink.committed(table.snapshots(), Replacement.ofDate(MONDAY, "a-run-that-lost"), "t"));
+    assertTrue(lost.getMessage().contains("run_date " + MONDAY) && lost.getMessage().contains("a-run-that-lost"),
+        lost.getMessage());
 
     // the manifests sit beside the table's data and metadata, under _runs/
     Path runsDir = Path.of(warehouse, "preds", "daily", ScoreJob.RUNS_DIR);
