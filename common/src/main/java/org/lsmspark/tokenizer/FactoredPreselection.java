@@ -38,18 +38,23 @@ final class FactoredPreselection implements Preselection {
   static final int ONE_BY_ONE = 8;
 
   private final FactoredScores scores;
-  private final float[] flat;
   private final INDArray components;
   private final int dim;
   /** C's rows as arrays of their own, for {@link #projectFew}; built on first use. */
-  private volatile float[][] rows;
+  private final Lazy<float[][]> rows;
 
   /** @param components C [dim, features], row-major */
   FactoredPreselection(FactoredScores scores, float[] components, int dim) {
     this.scores = scores;
     this.dim = dim;
-    this.flat = components;
     this.components = Nd4j.create(components, new long[] {dim, scores.features}, 'c');
+    this.rows = new Lazy<>(() -> {
+      float[][] r = new float[dim][];
+      for (int d = 0; d < dim; d++) {
+        r[d] = Arrays.copyOfRange(components, d * scores.features, (d + 1) * scores.features);
+      }
+      return r;
+    });
   }
 
   @Override
@@ -88,7 +93,7 @@ final class FactoredPreselection implements Preselection {
    * flat C does not vectorize in Java.
    */
   private float[][] projectFew(float[] unit, int[] live, int from, int m) {
-    float[][] c = componentRows();
+    float[][] c = rows.get();
     int features = scores.features;
     float[][] x = new float[m][features];
     IntStream.range(0, FactoredScores.PARTS).parallel().forEach(part -> {
@@ -106,24 +111,6 @@ final class FactoredPreselection implements Preselection {
       }
     });
     return x;
-  }
-
-  private float[][] componentRows() {
-    float[][] r = rows;
-    if (r == null) {
-      synchronized (this) {
-        r = rows;
-        if (r == null) {
-          int features = scores.features;
-          r = new float[dim][];
-          for (int d = 0; d < dim; d++) {
-            r[d] = Arrays.copyOfRange(flat, d * features, (d + 1) * features);
-          }
-          rows = r;
-        }
-      }
-    }
-    return r;
   }
 
   /** A few queries (x rows are query numbers {@code live[liveFrom...]}), each alone, the parts of each in parallel. */

@@ -60,7 +60,7 @@ final class FactoredScores {
   private final float[] bounds;
   private final int wide;
   /** The lone-query layout of {@link #scoreAll}, built on its first call (batch-256 scoring never needs it). */
-  private volatile Blocks blocks;
+  private final Lazy<Blocks> blocks;
 
   private FactoredScores(int dim, int features, int[] rowStart, int[] terms, float[] weights, float[] bounds) {
     this.dim = dim;
@@ -77,6 +77,7 @@ final class FactoredScores {
       }
     }
     this.wide = w;
+    this.blocks = new Lazy<>(() -> new Blocks(rowStart, terms, weights));
   }
 
   /**
@@ -255,7 +256,7 @@ final class FactoredScores {
    * about 10 queries up.
    */
   void scoreAll(float[] x, int part, float[] out) {
-    Blocks b = blocks();
+    Blocks b = blocks.get();
     int[] ts = b.terms;
     float[] ws = b.weights;
     int[] vs = b.vector;
@@ -312,20 +313,7 @@ final class FactoredScores {
 
   /** Whether {@link #scoreAll}'s layout exists yet. */
   boolean loneQueryLayoutBuilt() {
-    return blocks != null;
-  }
-
-  private Blocks blocks() {
-    Blocks b = blocks;
-    if (b == null) {
-      synchronized (this) {
-        b = blocks;
-        if (b == null) {
-          blocks = b = new Blocks(rowStart, terms, weights);
-        }
-      }
-    }
-    return b;
+    return blocks.isMade();
   }
 
   /**

@@ -52,7 +52,7 @@ public final class Tokenizer {
   private final float[] vocabValues;
   private final VocabularyIndex decoder;
   /** Built on the first approximate decode: building the graph takes about a minute at full size. */
-  private volatile ApproximateIndex approximate;
+  private final Lazy<ApproximateIndex> approximate;
 
   /**
    * @param terms the F TF-IDF terms ({@code terms.txt})
@@ -102,6 +102,9 @@ public final class Tokenizer {
     this.decoder = new VocabularyIndex(vocabValues, v, dim, VocabularyIndex.DEFAULT_BLOCK_ROWS,
         new VocabularyIndex.Factors(comps, f, row -> tfidf(turns.get(row))),
         VocabularyIndex.Preselect.fromSystemProperty());
+    VocabularyIndex index = this.decoder;
+    int d = this.dim;
+    this.approximate = new Lazy<>(() -> new ApproximateIndex(index, d, ApproximateIndex.DEFAULT_EF));
   }
 
   private static void requireShape(String file, Tensor t, int... expected) {
@@ -323,7 +326,7 @@ public final class Tokenizer {
     int kk = Math.min(k, vocabulary.size());
     List<Decoding> out = new ArrayList<>(embeddings.length);
     VocabularyIndex.Hit[][] found = mode == DecodeMode.EXACT ? decoder.topK(embeddings, kk)
-        : approximate().topK(embeddings, kk);
+        : approximate.get().topK(embeddings, kk);
     for (VocabularyIndex.Hit[] hits : found) {
       List<Candidate> top = new ArrayList<>(hits.length);
       for (VocabularyIndex.Hit h : hits) {
@@ -336,19 +339,6 @@ public final class Tokenizer {
     return out;
   }
 
-  private ApproximateIndex approximate() {
-    ApproximateIndex a = approximate;
-    if (a == null) {
-      synchronized (this) {
-        a = approximate;
-        if (a == null) {
-          a = new ApproximateIndex(decoder, dim, ApproximateIndex.DEFAULT_EF);
-          approximate = a;
-        }
-      }
-    }
-    return a;
-  }
 
   /**
    * For each embedding, the 1-based rank of vocabulary turn {@code turns[i]} over the whole

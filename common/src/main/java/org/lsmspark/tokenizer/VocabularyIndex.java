@@ -75,7 +75,7 @@ final class VocabularyIndex {
   private final Factors factors;
   private final Preselect preselect;
   /** Built on first decode: ND4J's start-up costs seconds and encode-only users never need it. */
-  private volatile Preselection built;
+  private final Lazy<Preselection> built;
 
   VocabularyIndex(float[] values, int size, int dim) {
     this(values, size, dim, DEFAULT_BLOCK_ROWS);
@@ -136,6 +136,8 @@ final class VocabularyIndex {
       }
     }
     this.blockRows = Math.max(1, Math.min(blockRows, groups));
+    this.built = new Lazy<>(() -> PreselectionChoice.build(this.preselect, factors, values, norms, uniqueRow, size, dim,
+        this.blockRows));
   }
 
   /** For each query its top {@code k} (1 ≤ k ≤ size) rows by cosine similarity, ties by index. */
@@ -244,26 +246,13 @@ final class VocabularyIndex {
     if (!any || uniqueRow.length == 0) {
       return;
     }
-    built().forEachBlock(unit, qNorms, visit);
+    built.get().forEachBlock(unit, qNorms, visit);
   }
 
-  private Preselection built() {
-    Preselection b = built;
-    if (b == null) {
-      synchronized (this) {
-        b = built;
-        if (b == null) {
-          b = PreselectionChoice.build(preselect, factors, values, norms, uniqueRow, size, dim, blockRows);
-          built = b;
-        }
-      }
-    }
-    return b;
-  }
 
   /** True when the first decode chose the factored preselection (building it now if needed). */
   boolean factored() {
-    return uniqueRow.length > 0 && built() instanceof FactoredPreselection;
+    return uniqueRow.length > 0 && built.get() instanceof FactoredPreselection;
   }
 
   /** A zero query has similarity 0 with every row, so the first k rows win the tie. */
