@@ -19,6 +19,7 @@ final class ChildRuns {
   static final Path GOLDEN = Path.of(System.getProperty("golden.dir"));
   /** Longest a child may take to finish or to reach a fault point: a hang fails the test instead of the build. */
   static final long TIMEOUT_SECONDS = 600;
+  private static final String DELTA_SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
   /** Every child started, killed when a test ends (a failed assertion must not leave a paused child behind). */
   private static final List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static final ChildClassArchive ARCHIVE = ChildClassArchive.forClasspath(ClusterSession.classpath());
@@ -112,6 +113,10 @@ final class ChildRuns {
       cmd.add("-Dlog4j2.configurationFile=" + log4j);
     }
     cmd.add("-Dspark.ui.showConsoleProgress=false");
+    String snapshotPartitions = System.getProperty(DELTA_SNAPSHOT_PARTITIONS);
+    if (snapshotPartitions != null) { // the test JVM's setting (job/pom.xml): a few-commit log in a few tasks, not 50
+      cmd.add("-D" + DELTA_SNAPSHOT_PARTITIONS + "=" + snapshotPartitions);
+    }
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", ARCHIVE.classpath(), "org.lsmspark.cli.Main"));
     cmd.addAll(args);

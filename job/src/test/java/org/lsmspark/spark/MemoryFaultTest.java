@@ -31,14 +31,17 @@ class MemoryFaultTest {
   void aCorpusTenTimesTheHeapScoresInStreaming() throws Exception {
     // 1,100,000 turns of ~5 KB (5.5 GB of text) in 4,400 conversations of 250 turns
     long turns = 1_100_000;
+    long t0 = System.nanoTime();
     String corpus = tmp.resolve("big").toString();
     spark.range(0, turns, 1, 8)
         .selectExpr("format_string('c%06d', id div 250) as dialogue_id", "cast(id % 250 as int) as turn_index",
             "concat(repeat(concat('please book a table for ', cast(id % 13 as string), ' people tonight '), 120),"
                 + " cast(id as string)) as text")
         .write().parquet(corpus);
-    long textBytes = spark.read().parquet(corpus).selectExpr("sum(length(text))").first().getLong(0);
+    // bytes, the heap's unit (the text is ASCII: as many as characters); counting characters walked 5.5 GB byte by byte
+    long textBytes = spark.read().parquet(corpus).selectExpr("sum(octet_length(text))").first().getLong(0);
     assertTrue(textBytes >= 10 * HEAP_MB << 20, "corpus text " + (textBytes >> 20) + " MiB");
+    System.err.printf("MemoryFaultTest: corpus written and measured in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
     String out = tmp.resolve("out").toString();
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -49,7 +52,9 @@ class MemoryFaultTest {
         "--master", "local[2]", "--mode", "last", "--partitions", "8", "--cache-memory", "32m"));
     Path log = tmp.resolve("score.log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long started = System.nanoTime();
     int code = p.waitFor();
+    System.err.printf("MemoryFaultTest: the scoring child exited after %.1f s%n", (System.nanoTime() - started) / 1e9);
     String output = Files.readString(log);
     assertEquals(0, code, output.length() > 4000 ? output.substring(output.length() - 4000) : output);
     assertTrue(!output.contains("OutOfMemoryError"), "no OutOfMemoryError");
