@@ -1,5 +1,7 @@
 package org.lsmspark.cnn;
 
+import org.lsmspark.model.Tensor;
+
 /**
  * A "same" k×k cross-correlation over a batch of maps, kernel [k, k, in, out], single precision,
  * then BN(relu(·)) when a norm is given.
@@ -27,7 +29,7 @@ final class FloatConv {
     this.k = k;
     this.in = in;
     this.out = out;
-    this.kernel = KernelRows.split(kernel, out);
+    this.kernel = Tensor.rows(kernel, out);
     this.bias = bias;
     this.norm = norm;
   }

@@ -1,5 +1,7 @@
 package org.lsmspark.cnn;
 
+import org.lsmspark.model.Tensor;
+
 /**
  * x · kernel + bias over a batch of vectors, kernel [in, out], single precision, then
  * BN(relu(·)) when a norm is given.
@@ -28,7 +30,7 @@ final class FloatDense {
     }
     this.in = in;
     this.out = out;
-    this.kernel = KernelRows.split(kernel, out);
+    this.kernel = Tensor.rows(kernel, out);
     this.bias = bias;
     this.norm = norm;
   }

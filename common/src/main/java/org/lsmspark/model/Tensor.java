@@ -58,6 +58,21 @@ public final class Tensor {
     return data.clone();
   }
 
+  /**
+   * The rows of a row-major matrix of {@code width} columns, one array each: the layout Java 17's
+   * JIT vectorizes a loop over (an offset into one shared array per operand it runs scalar).
+   */
+  public static float[][] rows(float[] rowMajor, int width) {
+    if (width <= 0 || rowMajor.length % width != 0) {
+      throw new IllegalArgumentException(rowMajor.length + " values are not rows of " + width);
+    }
+    float[][] rows = new float[rowMajor.length / width][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = Arrays.copyOfRange(rowMajor, i * width, (i + 1) * width);
+    }
+    return rows;
+  }
+
   /** Copies the values into {@code dest} at {@code offset}, avoiding an intermediate array. */
   public void copyTo(float[] dest, int offset) {
     System.arraycopy(data, 0, dest, offset, data.length);

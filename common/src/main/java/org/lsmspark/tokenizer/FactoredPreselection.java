@@ -1,7 +1,7 @@
 package org.lsmspark.tokenizer;
 
-import java.util.Arrays;
 import java.util.stream.IntStream;
+import org.lsmspark.model.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -40,6 +40,12 @@ final class FactoredPreselection implements Preselection {
   private final FactoredScores scores;
   private final INDArray components;
   private final int dim;
+  /**
+   * The calling thread's score arrays of {@link #scoreEach}, kept: each is 4 bytes a distinct vector
+   * (0.5 MB on the full-size models) and every score in it is overwritten by the next query, so
+   * a new array's zeroing (~3 % of a batch-1 decode) bought nothing.
+   */
+  private final ThreadLocal<float[][]> loneScores = ThreadLocal.withInitial(() -> new float[ONE_BY_ONE][]);
   /** C's rows as arrays of their own, for {@link #projectFew}; built on first use. */
   private final Lazy<float[][]> rows;
 
@@ -48,13 +54,7 @@ final class FactoredPreselection implements Preselection {
     this.scores = scores;
     this.dim = dim;
     this.components = Nd4j.create(components, new long[] {dim, scores.features}, 'c');
-    this.rows = new Lazy<>(() -> {
-      float[][] r = new float[dim][];
-      for (int d = 0; d < dim; d++) {
-        r[d] = Arrays.copyOfRange(components, d * scores.features, (d + 1) * scores.features);
-      }
-      return r;
-    });
+    this.rows = new Lazy<>(() -> Tensor.rows(components, scores.features));
   }
 
   @Override
@@ -97,8 +97,8 @@ final class FactoredPreselection implements Preselection {
     int features = scores.features;
     float[][] x = new float[m][features];
     IntStream.range(0, FactoredScores.PARTS).parallel().forEach(part -> {
-      int lo = (int) ((long) features * part / FactoredScores.PARTS);
-      int hi = (int) ((long) features * (part + 1) / FactoredScores.PARTS);
+      int lo = FactoredScores.partStart(features, part);
+      int hi = FactoredScores.partStart(features, part + 1);
       for (int d = 0; d < dim; d++) {
         float[] row = c[d];
         for (int i = 0; i < m; i++) {
@@ -114,9 +114,14 @@ final class FactoredPreselection implements Preselection {
   }
 
   /** A few queries (x rows are query numbers {@code live[liveFrom...]}), each alone, the parts of each in parallel. */
-  private static void scoreEach(FactoredScores f, float[][] x, int[] live, int liveFrom, BlockScores visit) {
+  private void scoreEach(FactoredScores f, float[][] x, int[] live, int liveFrom, BlockScores visit) {
     int m = x.length;
-    float[][] all = new float[m][f.vectors];
+    float[][] all = loneScores.get();
+    for (int q = 0; q < m; q++) {
+      if (all[q] == null) {
+        all[q] = new float[f.vectors];
+      }
+    }
     IntStream.range(0, m * FactoredScores.PARTS).parallel().forEach(i -> {
       int q = i / FactoredScores.PARTS;
       f.scoreAll(x[q], i % FactoredScores.PARTS, all[q]);

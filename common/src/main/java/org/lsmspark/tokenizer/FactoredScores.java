@@ -46,6 +46,11 @@ final class FactoredScores {
   static final int LANES = 16;
   /** Parts of the vectors that {@link #scoreAll} scores independently (in parallel for a lone query). */
   static final int PARTS = 4;
+
+  /** Where part {@code part} of {@link #PARTS} equal ranges of {@code [0, n)} starts ({@code part = PARTS}: n). */
+  static int partStart(int n, int part) {
+    return (int) ((long) n * part / PARTS);
+  }
   /** A vector is "wide" when its bound exceeds this: it is rescored for nearly every query. */
   static final double WIDE = 1e-3;
 
@@ -261,7 +266,7 @@ final class FactoredScores {
     float[] ws = b.weights;
     int[] vs = b.vector;
     int count = b.start.length - 1;
-    for (int k = (int) ((long) count * part / PARTS), end = (int) ((long) count * (part + 1) / PARTS); k < end; k++) {
+    for (int k = partStart(count, part), end = partStart(count, part + 1); k < end; k++) {
       float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
       float s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
       float s8 = 0f, s9 = 0f, s10 = 0f, s11 = 0f;

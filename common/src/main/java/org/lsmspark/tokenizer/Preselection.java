@@ -16,7 +16,8 @@ interface Preselection {
    * Receives one query's float32 preselection scores against a block of distinct vectors; with
    * {@code bounds} (indexed by distinct vector) the exact cosine of vector g lies within
    * {@code bounds[g]} of its score, without (the dense GEMM) within a float32 GEMM's error, which
-   * {@link VocabularyIndex#MARGIN} covers.
+   * {@link VocabularyIndex#MARGIN} covers. {@code scores} is the preselection's to reuse once the
+   * call returns: copy what must outlive it.
    */
   interface BlockScores {
     void accept(int query, float[] scores, int from, int len, int firstVector, float[] bounds);

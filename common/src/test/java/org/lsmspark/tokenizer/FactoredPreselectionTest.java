@@ -76,6 +76,35 @@ class FactoredPreselectionTest {
     }
   }
 
+  /**
+   * Lone queries (the query-by-query path, whose score arrays each thread keeps for its next query)
+   * decoded by four threads at once: each result is the one decoded alone before. Catches score
+   * arrays shared between threads, and a query reading scores left by the one before.
+   */
+  @Property(tries = 4)
+  void loneQueriesDecodedConcurrentlyAreTheQueriesDecodedInTurn(@ForAll long seed) throws Exception {
+    Random rng = new Random(seed);
+    Model m = model(rng, 3000 + rng.nextInt(2000), rng.nextInt(4));
+    VocabularyIndex factored = m.index(VocabularyIndex.Preselect.FACTORED);
+    float[][] queries = queries(rng, m, 160);
+    VocabularyIndex.Hit[][] inTurn = new VocabularyIndex.Hit[queries.length][];
+    for (int i = 0; i < queries.length; i++) {
+      inTurn[i] = factored.topK(new float[][] {queries[i]}, 5)[0];
+    }
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<VocabularyIndex.Hit[]>> got = new java.util.ArrayList<>();
+      for (float[] q : queries) {
+        got.add(threads.submit(() -> factored.topK(new float[][] {q}, 5)[0]));
+      }
+      for (int i = 0; i < queries.length; i++) {
+        assertArrayEquals(inTurn[i], got.get(i).get(), "seed " + seed + ", query " + i);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   @Property(tries = 8)
   void factoredRanksArePositionsInTheBruteForceOrder(@ForAll long seed, @ForAll @IntRange(min = 0, max = 3) int perturbation) {
     Random rng = new Random(seed);
