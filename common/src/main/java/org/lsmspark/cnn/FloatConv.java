@@ -64,11 +64,8 @@ final class FloatConv {
               for (int ci = 0; ci < grouped; ci += 4) {
                 accumulate4(yp, x[xo + ci], x[xo + ci + 1], x[xo + ci + 2], x[xo + ci + 3], kRow + ci);
               }
-              for (int ci = grouped; ci < in; ci++) {
-                float xv = x[xo + ci];
-                if (xv != 0f) {
-                  KernelRows.add1(yp, kernel[kRow + ci], xv);
-                }
+              if (grouped < in) {
+                accumulateRest(yp, x, xo + grouped, kRow + grouped, in - grouped);
               }
             }
           }
@@ -80,6 +77,42 @@ final class FloatConv {
       norm.reluInPlace(joined, 0, joined.length);
     }
     return joined;
+  }
+
+  /**
+   * The last {@code rest} (1 to 3) inputs, the nonzero ones, in one pass over y: y + xa·Ka + xb·Kb,
+   * left to right, is the float sum of adding them one at a time (Java rounds every step). On the
+   * full-size v1 model the first layer (3 inputs, 32 outputs) was three calls a tap and pixel.
+   */
+  private void accumulateRest(float[] y, float[] x, int xo, int r0, int rest) {
+    float xa = 0f;
+    float xb = 0f;
+    float xc = 0f;
+    int a = -1;
+    int b = -1;
+    int c = -1;
+    for (int i = 0; i < rest; i++) {
+      if (x[xo + i] == 0f) {
+        continue;
+      }
+      if (a < 0) {
+        a = r0 + i;
+        xa = x[xo + i];
+      } else if (b < 0) {
+        b = r0 + i;
+        xb = x[xo + i];
+      } else {
+        c = r0 + i;
+        xc = x[xo + i];
+      }
+    }
+    if (c >= 0) {
+      KernelRows.add3(y, kernel[a], kernel[b], kernel[c], xa, xb, xc);
+    } else if (b >= 0) {
+      KernelRows.add2(y, kernel[a], kernel[b], xa, xb);
+    } else if (a >= 0) {
+      KernelRows.add1(y, kernel[a], xa);
+    }
   }
 
   /**

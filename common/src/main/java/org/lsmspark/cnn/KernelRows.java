@@ -30,6 +30,20 @@ final class KernelRows {
     }
   }
 
+  /** y[o] = y[o] + x0·k0[o] + x1·k1[o] + x2·k2[o]. */
+  static void add3(float[] y, float[] k0, float[] k1, float[] k2, float x0, float x1, float x2) {
+    for (int o = 0; o < y.length; o++) {
+      y[o] = y[o] + x0 * k0[o] + x1 * k1[o] + x2 * k2[o];
+    }
+  }
+
+  /** y[o] = y[o] + x0·k0[o] + x1·k1[o]. */
+  static void add2(float[] y, float[] k0, float[] k1, float x0, float x1) {
+    for (int o = 0; o < y.length; o++) {
+      y[o] = y[o] + x0 * k0[o] + x1 * k1[o];
+    }
+  }
+
   /** y[o] += x·k[o]. */
   static void add1(float[] y, float[] k, float x) {
     for (int o = 0; o < y.length; o++) {
