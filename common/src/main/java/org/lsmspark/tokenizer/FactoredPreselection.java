@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * one GEMM, then groups of {@link FactoredScores#LANES} queries in parallel, each group scoring
  * every distinct vector block by block; a chunk of at most {@link #ONE_BY_ONE} queries (batch 1,
  * a batch's last few) is projected in Java and scored query by query instead, the parts of a
- * query in parallel.
+ * query in parallel (up to 65,536 features, {@link FactoredScores#loneQueries()}).
  * A query's scores are the same float sums whatever its group, kernel or thread (see
  * {@link FactoredScores}), each with its vector's bound.
  *
@@ -65,7 +65,7 @@ final class FactoredPreselection implements Preselection {
     for (int c = 0; c < live.length; c += CHUNK) {
       int m = Math.min(CHUNK, live.length - c);
       int chunk = c;
-      if (m <= ONE_BY_ONE) {
+      if (m <= ONE_BY_ONE && f.loneQueries()) {
         scoreEach(f, projectFew(unit, live, chunk, m), live, chunk, visit);
         continue;
       }

@@ -105,6 +105,25 @@ class FactoredPreselectionTest {
     }
   }
 
+  /**
+   * More features than the lone-query layout's char terms hold: lone queries take the lane kernel
+   * (the layout is never built) and decode as the dense preselection does. Catches term numbers
+   * above 65,535 cut to 16 bits, which score the wrong columns of x.
+   */
+  @Test
+  void loneQueriesBeyondCharTermsDecodeThroughTheLanes() {
+    Random rng = new Random(5);
+    Model m = model(rng, 1500, 0, 6, 70_000);
+    VocabularyIndex factored = m.index(VocabularyIndex.Preselect.FACTORED);
+    VocabularyIndex dense = m.index(VocabularyIndex.Preselect.DENSE);
+    float[][] queries = queries(rng, m, 40);
+    for (int i = 0; i < queries.length; i++) {
+      float[][] one = {queries[i]};
+      assertArrayEquals(dense.topK(one, 5)[0], factored.topK(one, 5)[0], "query " + i);
+    }
+    assertTrue(factored.factored());
+  }
+
   @Property(tries = 8)
   void factoredRanksArePositionsInTheBruteForceOrder(@ForAll long seed, @ForAll @IntRange(min = 0, max = 3) int perturbation) {
     Random rng = new Random(seed);
