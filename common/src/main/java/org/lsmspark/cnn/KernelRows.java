@@ -6,9 +6,10 @@ package org.lsmspark.cnn;
  * depend on).
  *
  * <p>Every array here is indexed from 0: the kernels are kept as one array per row ({@link
- * org.lsmspark.model.Tensor#rows}) and the outputs as one array per vector. The JIT of Java 17 vectorizes these loops only then; with an
- * offset into a shared array for each operand (the previous layout) it ran them scalar, at a sixth
- * of the speed for 256 outputs and a third for 64 (same results, bit for bit).
+ * org.lsmspark.model.Tensor#rows}) and the outputs as one array per vector. The JIT of Java 17
+ * vectorizes these loops only then; with an offset into a shared array for each operand (the
+ * previous layout) it ran them scalar, at a sixth of the speed for 256 outputs and a third for 64
+ * (same results, bit for bit).
  */
 final class KernelRows {
   private KernelRows() {}

@@ -46,11 +46,6 @@ final class FactoredScores {
   static final int LANES = 16;
   /** Parts of the vectors that {@link #scoreAll} scores independently (in parallel for a lone query). */
   static final int PARTS = 4;
-
-  /** Where part {@code part} of {@link #PARTS} equal ranges of {@code [0, n)} starts ({@code part = PARTS}: n). */
-  static int partStart(int n, int part) {
-    return (int) ((long) n * part / PARTS);
-  }
   /** A vector is "wide" when its bound exceeds this: it is rescored for nearly every query. */
   static final double WIDE = 1e-3;
 
@@ -154,6 +149,11 @@ final class FactoredScores {
       bounds[g] = f >= bound ? f : Math.nextUp(f);
     });
     return new FactoredScores(dim, features, rowStart, terms, weights, bounds);
+  }
+
+  /** Where part {@code part} of {@link #PARTS} equal ranges of {@code [0, n)} starts ({@code part = PARTS}: n). */
+  static int partStart(int n, int part) {
+    return (int) ((long) n * part / PARTS);
   }
 
   /** The per-vector bound on |cosine − score|, indexed by distinct vector. */
