@@ -42,8 +42,8 @@ final class FactoredPreselection implements Preselection {
   private final int dim;
   /**
    * The calling thread's score arrays of {@link #scoreEach}, kept: each is 4 bytes a distinct vector
-   * (0.5 MB on the full-size models) and every score in it is overwritten by the next query, so
-   * a new array's zeroing (~3 % of a batch-1 decode) bought nothing.
+   * (0.5 MB on the full-size models, at most {@link #ONE_BY_ONE} a thread) and every score in it is
+   * overwritten by the next query, so a new array's zeroing (~3 % of a batch-1 decode) bought nothing.
    */
   private final ThreadLocal<float[][]> loneScores = ThreadLocal.withInitial(() -> new float[ONE_BY_ONE][]);
   /** C's rows as arrays of their own, for {@link #projectFew}; built on first use. */
@@ -117,20 +117,25 @@ final class FactoredPreselection implements Preselection {
   private void scoreEach(FactoredScores f, float[][] x, int[] live, int liveFrom, BlockScores visit) {
     int m = x.length;
     float[][] all = loneScores.get();
-    for (int q = 0; q < m; q++) {
-      if (all[q] == null) {
-        all[q] = new float[f.vectors];
+    loneScores.remove(); // a call nested in this one (a fork-join join may run other work) gets arrays of its own
+    try {
+      for (int q = 0; q < m; q++) {
+        if (all[q] == null) {
+          all[q] = new float[f.vectors];
+        }
       }
-    }
-    IntStream.range(0, m * FactoredScores.PARTS).parallel().forEach(i -> {
-      int q = i / FactoredScores.PARTS;
-      f.scoreAll(x[q], i % FactoredScores.PARTS, all[q]);
-    });
-    float[] bounds = f.bounds();
-    for (int q = 0; q < m; q++) {
-      for (int start = 0; start < f.vectors; start += BLOCK) {
-        visit.accept(live[liveFrom + q], all[q], start, Math.min(BLOCK, f.vectors - start), start, bounds);
+      IntStream.range(0, m * FactoredScores.PARTS).parallel().forEach(i -> {
+        int q = i / FactoredScores.PARTS;
+        f.scoreAll(x[q], i % FactoredScores.PARTS, all[q]);
+      });
+      float[] bounds = f.bounds();
+      for (int q = 0; q < m; q++) {
+        for (int start = 0; start < f.vectors; start += BLOCK) {
+          visit.accept(live[liveFrom + q], all[q], start, Math.min(BLOCK, f.vectors - start), start, bounds);
+        }
       }
+    } finally {
+      loneScores.set(all);
     }
   }
 
