@@ -14,14 +14,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>A chunk of at most {@link #FEW} nonzero queries (batch 1, a batch's last few) is scored in
  * Java instead, from a copy of the blocks column by column that C2 vectorizes, the blocks in
- * parallel: at batch 1 the GEMM call costs more than its work (10,000 turns of the full-size
- * model: 1,279 against 4,434 decodes/s with the factored path's Java loops, JMH, 2 threads).
+ * parallel; the GEMM's call costs more than its work at that size (10,000 turns of the full-size
+ * model, batch 1: 1,279 against 4,434 decodes/s with the factored path's Java loops, JMH, 2 threads).
  * Its sums run over the dimensions in order, one of the orders a GEMM may take, so the same
  * margin covers them.
  */
 final class DensePreselection implements Preselection {
-  /** Nonzero queries a chunk may hold to be scored in Java ({@link #scoreFew}). */
-  static final int FEW = 8;
   /** Most values the Java path copies (the vectors once more, column by column): 64 MB. */
   static final long MAX_COLUMN_VALUES = 16L << 20;
 
@@ -73,7 +71,7 @@ final class DensePreselection implements Preselection {
     });
   }
 
-  /** One GEMM per block of distinct vectors for all nonzero queries; {@code visit} sees each query's scores. */
+  /** One GEMM per block of distinct vectors for all nonzero queries (a few: {@link #scoreFew}); {@code visit} sees each query's scores. */
   @Override
   public void forEachBlock(float[] unit, double[] qNorms, BlockScores visit) {
     int n = qNorms.length;

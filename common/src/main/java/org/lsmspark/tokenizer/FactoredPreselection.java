@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The factored preselection ({@link FactoredScores}): x = Cᵀq for up to {@link #CHUNK} queries in
  * one GEMM, then groups of {@link FactoredScores#LANES} queries in parallel, each group scoring
- * every distinct vector block by block; a chunk of at most {@link #ONE_BY_ONE} queries (batch 1,
+ * every distinct vector block by block; a chunk of at most {@link Preselection#FEW} queries (batch 1,
  * a batch's last few) is projected in Java and scored query by query instead, the parts of a
  * query in parallel (up to 65,536 features, {@link FactoredScores#loneQueries()}).
  * A query's scores are the same float sums whatever its group, kernel or thread (see
@@ -29,23 +29,16 @@ final class FactoredPreselection implements Preselection {
   static final int CHUNK = 256;
   /** Distinct vectors scored per pass of a query group (the group's scores stay in cache). */
   static final int BLOCK = 2048;
-  /**
-   * Chunks of at most this many queries are scored one query at a time ({@link FactoredScores#scoreAll}):
-   * the 16-lane kernel costs the same for 1 lane as for 16, about 11 lone queries' CPU time (one
-   * thread, full-size vocabulary), and a chunk of one group runs on one thread where lone queries
-   * spread over the pool.
-   */
-  static final int ONE_BY_ONE = 8;
 
   private final FactoredScores scores;
   private final INDArray components;
   private final int dim;
   /**
    * The calling thread's score arrays of {@link #scoreEach}, kept: each is 4 bytes a distinct vector
-   * (0.5 MB on the full-size models, at most {@link #ONE_BY_ONE} a thread) and every score in it is
+   * (0.5 MB on the full-size models, at most {@link Preselection#FEW} a thread) and every score in it is
    * overwritten by the next query, so a new array's zeroing (~3 % of a batch-1 decode) bought nothing.
    */
-  private final ThreadLocal<float[][]> loneScores = ThreadLocal.withInitial(() -> new float[ONE_BY_ONE][]);
+  private final ThreadLocal<float[][]> loneScores = ThreadLocal.withInitial(() -> new float[FEW][]);
   /** C's rows as arrays of their own, for {@link #projectFew}; built on first use. */
   private final Lazy<float[][]> rows;
 
@@ -65,7 +58,7 @@ final class FactoredPreselection implements Preselection {
     for (int c = 0; c < live.length; c += CHUNK) {
       int m = Math.min(CHUNK, live.length - c);
       int chunk = c;
-      if (m <= ONE_BY_ONE && f.loneQueries()) {
+      if (m <= FEW && f.loneQueries()) {
         scoreEach(f, projectFew(unit, live, chunk, m), live, chunk, visit);
         continue;
       }

@@ -11,6 +11,13 @@ package org.lsmspark.tokenizer;
  * bound); {@link PreselectionChoice} builds one of them on first decode.
  */
 interface Preselection {
+  /**
+   * Chunks of at most this many nonzero queries (batch 1, a batch's last few) are scored query by
+   * query in Java rather than by one GEMM: at that size ND4J's call costs more than its work, and
+   * the factored 16-lane kernel costs as much for 1 lane as for 16 (about 11 lone queries' CPU
+   * time on the full-size vocabulary).
+   */
+  int FEW = 8;
 
   /**
    * Receives one query's float32 preselection scores against a block of distinct vectors; with

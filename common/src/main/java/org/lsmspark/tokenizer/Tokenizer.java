@@ -102,9 +102,7 @@ public final class Tokenizer {
     this.decoder = new VocabularyIndex(vocabValues, v, dim, VocabularyIndex.DEFAULT_BLOCK_ROWS,
         new VocabularyIndex.Factors(comps, f, row -> tfidf(turns.get(row))),
         VocabularyIndex.Preselect.fromSystemProperty());
-    VocabularyIndex index = this.decoder;
-    int d = this.dim;
-    this.approximate = new Lazy<>(() -> new ApproximateIndex(index, d, ApproximateIndex.DEFAULT_EF));
+    this.approximate = new Lazy<>(() -> new ApproximateIndex(decoder, dim, ApproximateIndex.DEFAULT_EF));
   }
 
   private static void requireShape(String file, Tensor t, int... expected) {
@@ -338,7 +336,6 @@ public final class Tokenizer {
     }
     return out;
   }
-
 
   /**
    * For each embedding, the 1-based rank of vocabulary turn {@code turns[i]} over the whole

@@ -249,7 +249,6 @@ final class VocabularyIndex {
     built.get().forEachBlock(unit, qNorms, visit);
   }
 
-
   /** True when the first decode chose the factored preselection (building it now if needed). */
   boolean factored() {
     return uniqueRow.length > 0 && built.get() instanceof FactoredPreselection;
