@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The factored preselection ({@link FactoredScores}): x = Cᵀq for up to {@link #CHUNK} queries in
+ * The factored preselection ({@link FactoredScores}): y = C'ᵀq for up to {@link #CHUNK} queries in
  * one GEMM, then groups of {@link FactoredScores#LANES} queries in parallel, each group scoring
  * every distinct vector block by block; a chunk of at most {@link Preselection#FEW} queries (batch 1,
  * a batch's last few) is projected in Java and scored query by query instead, the parts of a
@@ -25,13 +25,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * set apart (OMP_NUM_THREADS).
  */
 final class FactoredPreselection implements Preselection {
-  /** Queries whose x = Cᵀq one GEMM computes (x is [queries, F] floats). */
+  /** Queries whose y = C'ᵀq one GEMM computes (y is [queries, F] floats). */
   static final int CHUNK = 256;
   /** Distinct vectors scored per pass of a query group (the group's scores stay in cache). */
   static final int BLOCK = 2048;
 
   private final FactoredScores scores;
-  private final INDArray components;
+  /** C' = C diag(idf) ({@link FactoredScores#projection}). */
+  private final INDArray projection;
   private final int dim;
   /**
    * The calling thread's score arrays of {@link #scoreEach}, kept: each is 4 bytes a distinct vector
@@ -39,15 +40,16 @@ final class FactoredPreselection implements Preselection {
    * overwritten by the next query, so a new array's zeroing (~3 % of a batch-1 decode) bought nothing.
    */
   private final ThreadLocal<float[][]> loneScores = ThreadLocal.withInitial(() -> new float[FEW][]);
-  /** C's rows as arrays of their own, for {@link #projectFew}; built on first use. */
+  /** The rows of C' as arrays of their own, for {@link #projectFew}; built on first use. */
   private final Lazy<float[][]> rows;
 
   /** @param components C [dim, features], row-major */
   FactoredPreselection(FactoredScores scores, float[] components, int dim) {
     this.scores = scores;
     this.dim = dim;
-    this.components = Nd4j.create(components, new long[] {dim, scores.features}, 'c');
-    this.rows = new Lazy<>(() -> Tensor.rows(components, scores.features));
+    float[] scaled = scores.projection(components);
+    this.projection = Nd4j.create(scaled, new long[] {dim, scores.features}, 'c');
+    this.rows = new Lazy<>(() -> Tensor.rows(scaled, scores.features));
   }
 
   @Override
@@ -66,29 +68,29 @@ final class FactoredPreselection implements Preselection {
       for (int i = 0; i < m; i++) {
         System.arraycopy(unit, live[c + i] * dim, q, i * dim, dim);
       }
-      INDArray x = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m, features}, 'c');
-      Nd4j.gemm(Nd4j.create(q, new long[] {m, dim}, 'c'), components, x, false, false, 1.0, 0.0);
-      float[] xs = new float[m * features];
-      x.data().asNioFloat().get(xs, 0, xs.length);
+      INDArray y = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m, features}, 'c');
+      Nd4j.gemm(Nd4j.create(q, new long[] {m, dim}, 'c'), projection, y, false, false, 1.0, 0.0);
+      float[] ys = new float[m * features];
+      y.data().asNioFloat().get(ys, 0, ys.length);
       int groups = (m + FactoredScores.LANES - 1) / FactoredScores.LANES;
       IntStream.range(0, groups).parallel().forEach(gi -> {
         int from = gi * FactoredScores.LANES;
-        scoreGroup(f, xs, live, chunk + from, from, Math.min(FactoredScores.LANES, m - from), visit);
+        scoreGroup(f, ys, live, chunk + from, from, Math.min(FactoredScores.LANES, m - from), visit);
       });
     }
   }
 
   /**
-   * x = Cᵀq of a few queries (unit rows {@code live[from...]}), one array each, in {@link
-   * FactoredScores#PARTS} ranges of terms in parallel: C's rows added in order, which the bound
-   * allows as it does any GEMM's order. For one query this costs about half
-   * ND4J's GEMM call (~0.7 against ~1.4 ms of CPU on the full-size model), whose reading of the
-   * flat C does not vectorize in Java.
+   * y = C'ᵀq of a few queries (unit rows {@code live[from...]}), one array each with the zero
+   * {@link FactoredScores#scoreAll} reads at the end, in {@link FactoredScores#PARTS} ranges of
+   * terms in parallel: the rows of C' added in order, which the bound allows as it does any GEMM's
+   * order. For one query this costs about half ND4J's GEMM call (~0.7 against ~1.4 ms of CPU on
+   * the full-size model), whose reading of the flat C' does not vectorize in Java.
    */
   private float[][] projectFew(float[] unit, int[] live, int from, int m) {
     float[][] c = rows.get();
     int features = scores.features;
-    float[][] x = new float[m][features];
+    float[][] y = new float[m][features + 1];
     IntStream.range(0, FactoredScores.PARTS).parallel().forEach(part -> {
       int lo = FactoredScores.partStart(features, part);
       int hi = FactoredScores.partStart(features, part + 1);
@@ -96,19 +98,19 @@ final class FactoredPreselection implements Preselection {
         float[] row = c[d];
         for (int i = 0; i < m; i++) {
           float qd = unit[live[from + i] * dim + d];
-          float[] xi = x[i];
+          float[] yi = y[i];
           for (int j = lo; j < hi; j++) {
-            xi[j] += qd * row[j];
+            yi[j] += qd * row[j];
           }
         }
       }
     });
-    return x;
+    return y;
   }
 
-  /** A few queries (x rows are query numbers {@code live[liveFrom...]}), each alone, the parts of each in parallel. */
-  private void scoreEach(FactoredScores f, float[][] x, int[] live, int liveFrom, BlockScores visit) {
-    int m = x.length;
+  /** A few queries (y rows are query numbers {@code live[liveFrom...]}), each alone, the parts of each in parallel. */
+  private void scoreEach(FactoredScores f, float[][] y, int[] live, int liveFrom, BlockScores visit) {
+    int m = y.length;
     float[][] all = loneScores.get();
     loneScores.remove(); // a call nested in this one (a fork-join join may run other work) gets arrays of its own
     try {
@@ -119,7 +121,7 @@ final class FactoredPreselection implements Preselection {
       }
       IntStream.range(0, m * FactoredScores.PARTS).parallel().forEach(i -> {
         int q = i / FactoredScores.PARTS;
-        f.scoreAll(x[q], i % FactoredScores.PARTS, all[q]);
+        f.scoreAll(y[q], i % FactoredScores.PARTS, all[q]);
       });
       float[] bounds = f.bounds();
       for (int q = 0; q < m; q++) {
@@ -132,24 +134,24 @@ final class FactoredPreselection implements Preselection {
     }
   }
 
-  /** Up to {@link FactoredScores#LANES} queries from {@code xs} row {@code from} (query numbers {@code live[liveFrom...]}) against every vector. */
-  private static void scoreGroup(FactoredScores f, float[] xs, int[] live, int liveFrom, int from, int lanes,
+  /** Up to {@link FactoredScores#LANES} queries from {@code ys} row {@code from} (query numbers {@code live[liveFrom...]}) against every vector. */
+  private static void scoreGroup(FactoredScores f, float[] ys, int[] live, int liveFrom, int from, int lanes,
       BlockScores visit) {
     int features = f.features;
     int block = Math.max(1, Math.min(BLOCK, f.vectors));
     float[] out = new float[lanes * block];
     float[] acc = new float[FactoredScores.LANES];
-    float[] xg = new float[features * FactoredScores.LANES];
+    float[] yg = new float[features * FactoredScores.LANES];
     for (int t = 0; t < lanes; t++) {
       int src = (from + t) * features;
       for (int j = 0; j < features; j++) {
-        xg[j * FactoredScores.LANES + t] = xs[src + j];
+        yg[j * FactoredScores.LANES + t] = ys[src + j];
       }
     }
     float[] bounds = f.bounds();
     for (int start = 0; start < f.vectors; start += block) {
       int len = Math.min(block, f.vectors - start);
-      f.scoreLanes(xg, lanes, start, len, acc, out);
+      f.scoreLanes(yg, lanes, start, len, acc, out);
       for (int t = 0; t < lanes; t++) {
         visit.accept(live[liveFrom + t], out, t * len, len, start, bounds);
       }

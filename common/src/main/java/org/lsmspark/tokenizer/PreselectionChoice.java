@@ -38,8 +38,7 @@ final class PreselectionChoice {
     } else if (mode == Preselect.AUTO && 2L * factors.features() * dim > dense) {
       why = "x = Cᵀq (F·D = " + (long) factors.features() * dim + ") costs more than half the dense product";
     } else {
-      f = FactoredScores.build(values, norms, vectorRow, factors.components(), dim, factors.features(),
-          factors.tfidf());
+      f = FactoredScores.build(values, norms, vectorRow, factors, dim);
       long cost = (long) factors.features() * dim + f.nonZeros() + (long) f.wide() * dim;
       if (mode == Preselect.FACTORED) {
         why = "forced";

@@ -25,6 +25,35 @@ public final class SparseVector {
     this.values = values;
   }
 
+  /**
+   * The L2-normalised TF-IDF vector of (term, count) pairs by ascending term ({@code termCounts}
+   * holds them flat): count × idf in double, over {@link #tfidfNorm}; empty for no pairs.
+   */
+  static SparseVector tfidf(int[] termCounts, float[] idf) {
+    int pairs = termCounts.length / 2;
+    if (pairs == 0) {
+      return EMPTY;
+    }
+    double norm = tfidfNorm(termCounts, idf);
+    int[] idx = new int[pairs];
+    double[] w = new double[pairs];
+    for (int p = 0; p < pairs; p++) {
+      idx[p] = termCounts[2 * p];
+      w[p] = termCounts[2 * p + 1] * (double) idf[idx[p]] / norm;
+    }
+    return new SparseVector(idx, w);
+  }
+
+  /** The L2 norm of the unnormalised TF-IDF vector (count × idf) of (term, count) pairs. */
+  static double tfidfNorm(int[] termCounts, float[] idf) {
+    double sumSq = 0;
+    for (int p = 0; p < termCounts.length; p += 2) {
+      double w = termCounts[p + 1] * (double) idf[termCounts[p]];
+      sumSq += w * w;
+    }
+    return Math.sqrt(sumSq);
+  }
+
   /** Number of non-zero terms. */
   public int size() {
     return indices.length;

@@ -100,7 +100,7 @@ public final class Tokenizer {
     // decoder may preselect through that factorisation, checking it row by row when it builds
     List<String> turns = this.vocabulary;
     this.decoder = new VocabularyIndex(vocabValues, v, dim, VocabularyIndex.DEFAULT_BLOCK_ROWS,
-        new VocabularyIndex.Factors(comps, f, row -> tfidf(turns.get(row))),
+        new VocabularyIndex.Factors(comps, f, idfValues, row -> termCounts(turns.get(row))),
         VocabularyIndex.Preselect.fromSystemProperty());
     this.approximate = new Lazy<>(() -> new ApproximateIndex(decoder, dim, ApproximateIndex.DEFAULT_EF));
   }
@@ -207,25 +207,7 @@ public final class Tokenizer {
    */
   public SparseVector tfidf(String text) {
     Objects.requireNonNull(text, "text must not be null");
-    int[] counted = termCounts(text);
-    if (counted.length == 0) {
-      return SparseVector.EMPTY;
-    }
-    // counted holds (term, count) pairs; TF-IDF in double, then L2 normalised
-    int pairs = counted.length / 2;
-    int[] idx = new int[pairs];
-    double[] w = new double[pairs];
-    double sumSq = 0;
-    for (int p = 0; p < pairs; p++) {
-      idx[p] = counted[2 * p];
-      w[p] = counted[2 * p + 1] * (double) idfValues[counted[2 * p]];
-      sumSq += w[p] * w[p];
-    }
-    double norm = Math.sqrt(sumSq);
-    for (int p = 0; p < pairs; p++) {
-      w[p] /= norm;
-    }
-    return new SparseVector(idx, w);
+    return SparseVector.tfidf(termCounts(text), idfValues);
   }
 
   /**
@@ -236,8 +218,8 @@ public final class Tokenizer {
     return TextAnalyzer.words(Objects.requireNonNull(text, "text must not be null"));
   }
 
-  /** (term index, count) pairs of the known n-grams of {@code text}, by ascending term index. */
-  private int[] termCounts(String text) {
+  /** (term index, count) pairs of the known n-grams of {@code text}, by ascending term index, flat. */
+  int[] termCounts(String text) {
     List<String> grams = analyzer.analyze(text);
     int[] ids = new int[grams.size()];
     int n = 0;

@@ -52,10 +52,11 @@ final class VocabularyIndex {
   }
 
   /**
-   * The model's factorisation of the vocabulary embeddings: {@code components} [D, F] row-major
-   * and a row's L2-normalised TF-IDF vector.
+   * The model's factorisation of the vocabulary embeddings: {@code components} [D, F] row-major,
+   * the terms' {@code idf} [F] and a row's (term, count) pairs ({@link Tokenizer#termCounts}),
+   * whose TF-IDF vector is {@link SparseVector#tfidf(int[], float[])}.
    */
-  record Factors(float[] components, int features, IntFunction<SparseVector> tfidf) {}
+  record Factors(float[] components, int features, float[] idf, IntFunction<int[]> termCounts) {}
 
   static final int DEFAULT_BLOCK_ROWS = 8192;
   /** Candidates are kept down to this below the k-th best GEMM score; float32 cosine errors are ~1e-6. */

@@ -23,11 +23,18 @@ import org.junit.jupiter.api.Test;
  */
 class FactoredPreselectionTest {
 
-  /** A synthetic model: components C [dim, features], each row's sparse TF-IDF vector, embeddings. */
-  record Model(int size, int dim, int features, float[] components, SparseVector[] tfidf, float[] values) {
+  /**
+   * A synthetic model: components C [dim, features], the terms' idf, each row's (term, count)
+   * pairs, embeddings.
+   */
+  record Model(int size, int dim, int features, float[] components, float[] idf, int[][] counts, float[] values) {
     VocabularyIndex index(VocabularyIndex.Preselect mode) {
       return new VocabularyIndex(values, size, dim, VocabularyIndex.DEFAULT_BLOCK_ROWS,
-          new VocabularyIndex.Factors(components, features, r -> tfidf[r]), mode);
+          new VocabularyIndex.Factors(components, features, idf, r -> counts[r]), mode);
+    }
+
+    SparseVector tfidf(int row) {
+      return SparseVector.tfidf(counts[row], idf);
     }
   }
 
@@ -153,20 +160,46 @@ class FactoredPreselectionTest {
   void aResidualBeyondTheMarginKeepsItsRowACandidate() {
     int dim = 4;
     float[] c = identity(dim);
-    SparseVector[] tfidf = {unit(1, 0.0447, 0, 0), unit(1, 0, 0.0316, 0), unit(0, 0, 0, 1)};
+    float[] idf = {1f, 0.0447f, 0.0316f, 1f};
+    int[][] counts = {{0, 1, 1, 1}, {0, 1, 2, 1}, {3, 1}}; // unit(1, 0.0447, 0, 0), unit(1, 0, 0.0316, 0), unit(0, 0, 0, 1)
     float[] values = new float[3 * dim];
+    Model m = new Model(3, dim, dim, c, idf, counts, values);
     System.arraycopy(floats(unit(1, 0.0141, 0, 0), dim), 0, values, 0, dim); // not C·a_0
-    System.arraycopy(floats(tfidf[1], dim), 0, values, dim, dim);
-    System.arraycopy(floats(tfidf[2], dim), 0, values, 2 * dim, dim);
-    Model m = new Model(3, dim, dim, c, tfidf, values);
+    System.arraycopy(floats(m.tfidf(1), dim), 0, values, dim, dim);
+    System.arraycopy(floats(m.tfidf(2), dim), 0, values, 2 * dim, dim);
     float[][] q = {{1, 0, 0, 0}};
     VocabularyIndex.Hit[] got = m.index(VocabularyIndex.Preselect.FACTORED).topK(q, 1)[0];
     assertEquals(0, got[0].index());
     assertEquals(m.index(VocabularyIndex.Preselect.DENSE).topK(q, 2)[0][0], got[0]);
     // and with a row whose embedding has nothing to do with its TF-IDF terms
-    tfidf[0] = unit(0, 1, 0, 0);
+    counts[0] = new int[] {1, 1}; // unit(0, 1, 0, 0)
     System.arraycopy(new float[] {1, 0, 0, 0}, 0, values, 0, dim);
     assertEquals(0, m.index(VocabularyIndex.Preselect.FACTORED).topK(q, 1)[0][0].index());
+  }
+
+  /**
+   * Rows whose embeddings are their C·a scaled by 10⁻³⁰ or 10³⁰ (cosines unchanged): the scale
+   * σ_g = 1 / (‖t_g‖ ‖v_g‖) leaves float's normal range, so such a vector keeps no terms and the
+   * bound of 1 makes it a candidate for every query. A bound not widened for them, or a score
+   * taken from an infinite or denormal scale, changes the top k against the dense preselection.
+   */
+  @Test
+  void vectorsOfExtremeNormStayCandidates() {
+    Random rng = new Random(13);
+    Model m = model(rng, 2000, 0, 12, 80);
+    for (int r = 0; r < m.size; r += 7) {
+      float scale = r % 2 == 0 ? 1e-30f : 1e30f;
+      for (int d = 0; d < m.dim; d++) {
+        m.values[r * m.dim + d] *= scale;
+      }
+    }
+    float[][] queries = queries(rng, m, 60);
+    VocabularyIndex factored = m.index(VocabularyIndex.Preselect.FACTORED);
+    assertArrayEquals(m.index(VocabularyIndex.Preselect.DENSE).topK(queries, 5), factored.topK(queries, 5));
+    for (float[] q : queries) {
+      assertArrayEquals(m.index(VocabularyIndex.Preselect.DENSE).topK(new float[][] {q}, 5),
+          factored.topK(new float[][] {q}, 5), "alone");
+    }
   }
 
   @Test
@@ -195,7 +228,7 @@ class FactoredPreselectionTest {
       int dim = tok.embeddingDim();
       float[] values = tok.vocabEmbeddings().toArray();
       VocabularyIndex.Factors factors = new VocabularyIndex.Factors(tok.components().toArray(), tok.featureCount(),
-          r -> tok.tfidf(tok.vocabulary().get(r)));
+          tok.idf().toArray(), r -> tok.termCounts(tok.vocabulary().get(r)));
       VocabularyIndex factored = new VocabularyIndex(values, v, dim, 256, factors, VocabularyIndex.Preselect.FACTORED);
       VocabularyIndex dense = new VocabularyIndex(values, v, dim, 256, factors, VocabularyIndex.Preselect.DENSE);
       Random rng = new Random(11);
@@ -217,8 +250,9 @@ class FactoredPreselectionTest {
   }
 
   /**
-   * Rows C·a over random sparse a (1 to 8 terms, L2 norm 1): a tenth with no terms (zero rows), a
-   * fifth sharing an earlier row's a (identical embeddings), a tenth one ulp from an earlier row.
+   * Rows C·a over the TF-IDF vectors a of random term counts (1 to 8 terms, a quarter of them
+   * counted 2 or 3 times; idf in [1, 6)): a tenth with no terms (zero rows), a fifth sharing an
+   * earlier row's terms (identical embeddings), a tenth one ulp from an earlier row.
    * Perturbation 0 keeps every row C·a; 1 adds relative noise of 1e-7 to 1e-2 to a tenth of the
    * rows; 2 also replaces a twentieth by unrelated vectors; 3 also gives a twentieth nonzero
    * embeddings but no TF-IDF terms; 4 perturbs every row by 1e-2 (AUTO must then go dense).
@@ -228,15 +262,19 @@ class FactoredPreselectionTest {
     for (int i = 0; i < c.length; i++) {
       c[i] = (float) (rng.nextGaussian() / Math.sqrt(features));
     }
-    SparseVector[] tfidf = new SparseVector[size];
+    float[] idf = new float[features];
+    for (int j = 0; j < features; j++) {
+      idf[j] = (float) (1 + 5 * rng.nextDouble());
+    }
+    int[][] counts = new int[size][];
     float[] values = new float[size * dim];
     for (int r = 0; r < size; r++) {
       int kind = rng.nextInt(10);
       if (kind == 0) {
-        tfidf[r] = SparseVector.EMPTY;
+        counts[r] = new int[0];
       } else if (kind <= 3 && r > 0) {
         int src = rng.nextInt(r);
-        tfidf[r] = tfidf[src];
+        counts[r] = counts[src];
         System.arraycopy(values, src * dim, values, r * dim, dim);
         if (kind == 3) {
           int d = rng.nextInt(dim);
@@ -244,9 +282,9 @@ class FactoredPreselectionTest {
         }
         continue;
       } else {
-        tfidf[r] = randomSparse(rng, features);
+        counts[r] = randomCounts(rng, features);
       }
-      project(c, dim, features, tfidf[r], values, r * dim);
+      project(c, dim, features, SparseVector.tfidf(counts[r], idf), values, r * dim);
     }
     for (int r = 0; r < size; r++) {
       double u = rng.nextDouble();
@@ -258,11 +296,11 @@ class FactoredPreselectionTest {
       } else if (perturbation >= 2 && u < 0.15) {
         System.arraycopy(gaussian(rng, dim), 0, values, r * dim, dim);
       } else if (perturbation >= 3 && u < 0.2) {
-        tfidf[r] = SparseVector.EMPTY;
+        counts[r] = new int[0];
         System.arraycopy(gaussian(rng, dim), 0, values, r * dim, dim);
       }
     }
-    return new Model(size, dim, features, c, tfidf, values);
+    return new Model(size, dim, features, c, idf, counts, values);
   }
 
   /** Random directions, near-copies of rows (C·a of a row's terms), copies of rows and a zero query. */
@@ -280,7 +318,7 @@ class FactoredPreselectionTest {
         }
         case 2 -> {
           q[i] = new float[m.dim];
-          project(m.components, m.dim, m.features, randomSparse(rng, m.features), q[i], 0);
+          project(m.components, m.dim, m.features, SparseVector.tfidf(randomCounts(rng, m.features), m.idf), q[i], 0);
         }
         default -> {
           q[i] = Arrays.copyOfRange(m.values, row * m.dim, (row + 1) * m.dim);
@@ -293,19 +331,16 @@ class FactoredPreselectionTest {
     return q;
   }
 
-  private static SparseVector randomSparse(Random rng, int features) {
+  /** (term, count) pairs: 1 to 8 distinct terms by ascending index, a quarter counted 2 or 3 times. */
+  private static int[] randomCounts(Random rng, int features) {
     int n = 1 + rng.nextInt(Math.min(8, features));
     int[] idx = rng.ints(0, features).distinct().limit(n).sorted().toArray();
-    double[] w = new double[n];
-    double s = 0;
+    int[] pairs = new int[2 * n];
     for (int p = 0; p < n; p++) {
-      w[p] = 0.2 + rng.nextDouble();
-      s += w[p] * w[p];
+      pairs[2 * p] = idx[p];
+      pairs[2 * p + 1] = rng.nextInt(4) == 0 ? 2 + rng.nextInt(2) : 1;
     }
-    for (int p = 0; p < n; p++) {
-      w[p] /= Math.sqrt(s);
-    }
-    return new SparseVector(idx, w);
+    return pairs;
   }
 
   /** dest[offset, offset + dim) = float(C·a), summed in double as the model format's fitter does. */

@@ -9,15 +9,16 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Both kernels against the definition: vector g's score is the float sum, in ascending term
- * order, of {@code (float) (a_gj / ‖v_g‖) * x_j} over its TF-IDF terms. The lane kernel
- * ({@link FactoredScores#scoreLanes}, 16 sums written out by hand) and the lone-query kernel
+ * Both kernels against the definition: vector g's score is {@code σ_g * S} in float, S the float
+ * sum of {@code y_j} over its terms in ascending order, a term counted n times added n times, and
+ * {@code σ_g = (float) (1 / (‖t_g‖ ‖v_g‖))}, ‖t_g‖ the norm of its counts times idf. The lane
+ * kernel ({@link FactoredScores#scoreLanes}, 16 sums written out by hand) and the lone-query kernel
  * ({@link FactoredScores#scoreAll}, part by part, 16 vectors at a time) must give that float bit
  * for bit, whatever the lane count, the lane, the block of vectors or the part. A lane that reads
- * the wrong column of x or lands in the wrong output row, terms copied out of order (another sum
- * order), a vector missing from or repeated in the parts, a sum written to another vector's
- * place, or padding that changes a sum fails here even when the top k it would change survives
- * the exact rescoring.
+ * the wrong column of y or lands in the wrong output row, terms copied out of order (another sum
+ * order) or once whatever their count, a scale taken from another vector, a vector missing from or
+ * repeated in the parts, a sum written to another vector's place, or padding that changes a sum
+ * fails here even when the top k it would change survives the exact rescoring.
  */
 class FactoredScoresTest {
 
@@ -47,10 +48,10 @@ class FactoredScoresTest {
         rows[g++] = r;
       }
     }
-    FactoredScores f = FactoredScores.build(m.values(), norms, rows, m.components(), m.dim(), m.features(),
-        r -> m.tfidf()[r]);
+    FactoredScores f = FactoredScores.build(m.values(), norms, rows,
+        new VocabularyIndex.Factors(m.components(), m.features(), m.idf(), r -> m.counts()[r]), m.dim());
     int features = f.features;
-    float[] xs = new float[lanes * features]; // one query's x per row, as the GEMM leaves it
+    float[] xs = new float[lanes * features]; // one query's y per row, as the GEMM leaves it
     for (int i = 0; i < xs.length; i++) {
       xs[i] = (float) rng.nextGaussian();
     }
@@ -69,10 +70,12 @@ class FactoredScoresTest {
       float[] all = new float[f.vectors];
       java.util.Arrays.fill(all, Float.NaN); // every part must write every one of its vectors
       for (int part = FactoredScores.PARTS - 1; part >= 0; part--) {
-        f.scoreAll(java.util.Arrays.copyOfRange(xs, t * features, (t + 1) * features), part, all);
+        // the lone kernel's y ends with the zero its padding reads
+        f.scoreAll(java.util.Arrays.copyOf(java.util.Arrays.copyOfRange(xs, t * features, (t + 1) * features),
+            features + 1), part, all);
       }
       for (int g = 0; g < f.vectors; g++) {
-        float expected = defined(m.tfidf()[rows[g]], norms[rows[g]], xs, t * features);
+        float expected = defined(m.counts()[rows[g]], m.idf(), norms[rows[g]], xs, t * features);
         String where = "seed " + seed + ", lane " + t + " of " + lanes + ", vector " + g;
         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(all[g]), "lone: " + where);
         if (g >= first && g < first + len) {
@@ -83,11 +86,16 @@ class FactoredScoresTest {
     }
   }
 
-  private static float defined(SparseVector a, double norm, float[] x, int offset) {
+  private static float defined(int[] counts, float[] idf, double norm, float[] y, int offset) {
+    double t = 0;
     float s = 0f;
-    for (int p = 0; p < a.size(); p++) {
-      s += (float) (a.value(p) / norm) * x[offset + a.index(p)];
+    for (int p = 0; p < counts.length; p += 2) {
+      double w = counts[p + 1] * (double) idf[counts[p]];
+      t += w * w;
+      for (int c = 0; c < counts[p + 1]; c++) {
+        s += y[offset + counts[p]];
+      }
     }
-    return s;
+    return counts.length == 0 ? 0f : (float) (1 / (Math.sqrt(t) * norm)) * s;
   }
 }
