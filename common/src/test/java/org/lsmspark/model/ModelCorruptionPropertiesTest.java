@@ -260,8 +260,11 @@ class ModelCorruptionPropertiesTest {
           }
           rev[s.length] = 1;
           shape = Arrays.toString(rev).replace('[', '(').replace(']', ')');
-        } else {
-          shape = shapes[r.nextInt(shapes.length)];
+        } else { // any listed shape but the file's own (an attention bias is (1,))
+          String own = t.rank() == 1 ? "(" + t.shape()[0] + ",)"
+              : Arrays.toString(t.shape()).replace('[', '(').replace(']', ')');
+          String[] others = Arrays.stream(shapes).filter(x -> !x.equals(own)).toArray(String[]::new);
+          shape = others[r.nextInt(others.length)];
         }
         content = rewriteHeader(b, h -> h.replaceFirst("'shape': \\([^)]*\\)", "'shape': " + shape));
         what = "shape " + shape;
