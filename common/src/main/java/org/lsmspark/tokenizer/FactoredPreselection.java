@@ -81,8 +81,8 @@ final class FactoredPreselection implements Preselection {
   }
 
   /**
-   * y = C'ᵀq of a few queries (unit rows {@code live[from...]}), one array each with the zero
-   * {@link FactoredScores#scoreAll} reads at the end, in {@link FactoredScores#PARTS} ranges of
+   * y = C'ᵀq of a few queries (unit rows {@code live[from...]}) with its pairs, one array each with
+   * the zero {@link FactoredScores#scoreAll} reads at the end, in {@link FactoredScores#PARTS} ranges of
    * terms in parallel: the rows of C' added in order, which the bound allows as it does any GEMM's
    * order. For one query this costs about half ND4J's GEMM call (~0.7 against ~1.4 ms of CPU on
    * the full-size model), whose reading of the flat C' does not vectorize in Java.
@@ -90,7 +90,7 @@ final class FactoredPreselection implements Preselection {
   private float[][] projectFew(float[] unit, int[] live, int from, int m) {
     float[][] c = rows.get();
     int features = scores.features;
-    float[][] y = new float[m][features + 1];
+    float[][] y = new float[m][scores.columns + 1];
     IntStream.range(0, FactoredScores.PARTS).parallel().forEach(part -> {
       int lo = FactoredScores.partStart(features, part);
       int hi = FactoredScores.partStart(features, part + 1);
@@ -105,6 +105,9 @@ final class FactoredPreselection implements Preselection {
         }
       }
     });
+    for (float[] yi : y) {
+      scores.addPairs(yi, 1);
+    }
     return y;
   }
 
@@ -141,13 +144,14 @@ final class FactoredPreselection implements Preselection {
     int block = Math.max(1, Math.min(BLOCK, f.vectors));
     float[] out = new float[lanes * block];
     float[] acc = new float[FactoredScores.LANES];
-    float[] yg = new float[features * FactoredScores.LANES];
+    float[] yg = new float[f.columns * FactoredScores.LANES];
     for (int t = 0; t < lanes; t++) {
       int src = (from + t) * features;
       for (int j = 0; j < features; j++) {
         yg[j * FactoredScores.LANES + t] = ys[src + j];
       }
     }
+    f.addPairs(yg, FactoredScores.LANES);
     float[] bounds = f.bounds();
     for (int start = 0; start < f.vectors; start += block) {
       int len = Math.min(block, f.vectors - start);
@@ -160,6 +164,7 @@ final class FactoredPreselection implements Preselection {
 
   @Override
   public String describe() {
-    return "factored: " + scores.nonZeros() + " nonzeros, " + scores.wide() + " wide vectors, F = " + scores.features;
+    return "factored: " + scores.nonZeros() + " nonzeros (" + scores.pairs() + " term pairs merged), " + scores.wide()
+        + " wide vectors, F = " + scores.features;
   }
 }

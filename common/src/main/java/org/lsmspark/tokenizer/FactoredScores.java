@@ -38,9 +38,12 @@ import org.lsmspark.tokenizer.VocabularyIndex.Factors;
  * more than a small fraction.
  *
  * <h2>Layout and order</h2>
- * A score is defined as {@code σ_g * S} in float, S the float sum {@code S += y_j} over the row's
- * terms in ascending order (a repeated term repeated). The vectors are CSR rows of terms, one per
- * distinct vector, and a group of up to {@link #LANES} queries holds y as [F][LANES], so each term
+ * A vector's terms are listed as columns of y: its terms (a repeated term repeated) with the pairs
+ * that many vectors share merged into columns of their own ({@link TermPairs}), ascending. A score
+ * is defined as {@code σ_g * S} in float, S the float sum {@code S += y_c} over the vector's
+ * columns in that order, a pair's y the float sum of its two columns'. The vectors are CSR rows
+ * of columns, one per distinct vector, and a group of up to {@link #LANES} queries holds y as
+ * [columns][LANES], so each column
  * reads one contiguous LANES-wide row of y into LANES sums held in registers ({@link
  * #scoreLanes}). A lone query is scored from a second layout of the terms, sixteen vectors at a
  * time ({@link #scoreAll}). Either way every score is the defined one, so it depends on neither
@@ -57,11 +60,17 @@ final class FactoredScores {
   private static final double U = 0x1p-24;
   /** σ_g outside [2⁻⁶⁰, 2⁶⁰] (an embedding of extreme norm) leaves the vector to its bound of 1. */
   private static final double SCALE_RANGE = 0x1p60;
+  /** At most this many {@link TermPairs} columns (each is a lane-wide add per query group). */
+  static final int MAX_PAIRS = 12_000;
 
   final int dim;
   final int features;
+  /** Columns of y: the features, then the pairs. */
+  final int columns;
   final int vectors;
   private final float[] idf;
+  private final TermPairs pairs;
+  /** Each vector's columns, ascending: CSR over {@link #pairs}' rewritten rows. */
   private final int[] rowStart;
   private final int[] terms;
   private final float[] scales;
@@ -70,14 +79,15 @@ final class FactoredScores {
   /** The lone-query layout of {@link #scoreAll}, built on its first call (batch-256 scoring never needs it). */
   private final Lazy<Blocks> blocks;
 
-  private FactoredScores(int dim, int features, float[] idf, int[] rowStart, int[] terms, float[] scales,
-      float[] bounds) {
+  private FactoredScores(int dim, int features, float[] idf, TermPairs pairs, float[] scales, float[] bounds) {
     this.dim = dim;
     this.features = features;
+    this.columns = features + pairs.pairs();
     this.vectors = bounds.length;
     this.idf = idf;
-    this.rowStart = rowStart;
-    this.terms = terms;
+    this.pairs = pairs;
+    this.rowStart = pairs.rowStart;
+    this.terms = pairs.columns;
     this.scales = scales;
     this.bounds = bounds;
     int w = 0;
@@ -89,9 +99,9 @@ final class FactoredScores {
     this.wide = w;
     this.blocks = new Lazy<>(() -> {
       if (!loneQueries()) {
-        throw new IllegalStateException(features + " features do not fit the lone-query layout's char terms");
+        throw new IllegalStateException(columns + " columns do not fit the lone-query layout's char terms");
       }
-      return new Blocks(rowStart, terms, scales, features);
+      return new Blocks(rowStart, terms, scales, columns);
     });
   }
 
@@ -171,7 +181,9 @@ final class FactoredScores {
       float f = (float) bound;
       bounds[g] = f >= bound ? f : Math.nextUp(f);
     });
-    return new FactoredScores(dim, features, idf, rowStart, terms, scales, bounds);
+    int maxPairs = features <= Character.MAX_VALUE ? Math.min(MAX_PAIRS, Character.MAX_VALUE - features) : MAX_PAIRS;
+    return new FactoredScores(dim, features, idf, TermPairs.merge(rowStart, terms, features, maxPairs), scales,
+        bounds);
   }
 
   /**
@@ -204,9 +216,32 @@ final class FactoredScores {
     return bounds[g];
   }
 
-  /** The terms of all vectors, a repeated term counted each time. */
+  /** The columns of all vectors (their terms, a repeated term counted each time, with pairs merged). */
   int nonZeros() {
     return terms.length;
+  }
+
+  /** Pair columns ({@link TermPairs}). */
+  int pairs() {
+    return pairs.pairs();
+  }
+
+  /** Vector g's columns, ascending (what both kernels sum). */
+  int[] row(int g) {
+    return Arrays.copyOfRange(terms, rowStart[g], rowStart[g + 1]);
+  }
+
+  /** The columns pair p adds: {@code {left, right}}. */
+  int[] pair(int p) {
+    return new int[] {pairs.left[p], pairs.right[p]};
+  }
+
+  /**
+   * Completes a y whose first {@link #features} columns are set, laid out [columns][width] (width
+   * 1 for {@link #scoreAll}, {@link #LANES} for {@link #scoreLanes}): the pair columns.
+   */
+  void addPairs(float[] y, int width) {
+    pairs.addPairs(y, features, width);
   }
 
   /** Vectors whose bound exceeds {@link #WIDE}. */
@@ -216,7 +251,7 @@ final class FactoredScores {
 
   /**
    * Scores of {@code lanes} queries against vectors {@code [first, first + len)}: {@code y} is
-   * [features][LANES] (lanes beyond {@code lanes} zero), {@code out} receives lane t's scores at
+   * [columns][LANES], pairs added ({@link #addPairs}), (lanes beyond {@code lanes} zero), {@code out} receives lane t's scores at
    * {@code [t * len, t * len + len)}; {@code acc} (LANES floats) is scratch.
    *
    * <p>The 16 sums live in local variables, written out by hand: the JIT keeps them in registers.
@@ -297,7 +332,7 @@ final class FactoredScores {
   /**
    * Scores of one query against the vectors of {@code part} (a quarter of the blocks of {@link
    * Blocks}; the parts together hold every vector once), into {@code out} at the vectors' own
-   * numbers. {@code y} is [features + 1], its last entry 0 (what the layout's padding reads).
+   * numbers. {@code y} is [columns + 1], pairs added, its last entry 0 (what the layout's padding reads).
    * Sixteen vectors at a time, each sum in a register of its own and y (40 KB on the full-size
    * models) read in place: no add waits on the one before, as in a row-by-row loop, and nothing is
    * written back per term, as in a by-term scatter (one thread, full-size vocabulary, terms and
@@ -363,11 +398,11 @@ final class FactoredScores {
 
   /**
    * Whether {@link #scoreAll} can score against these features: its layout keeps a term as a
-   * {@code char}, feature F included (the padding's), a quarter less to read per term than an
+   * {@code char}, column {@link #columns} included (the padding's), a quarter less to read per term than an
    * {@code int} (12 % less time a lone query on the full-size models, one thread, the same process).
    */
   boolean loneQueries() {
-    return features <= Character.MAX_VALUE;
+    return columns <= Character.MAX_VALUE;
   }
 
   /** Whether {@link #scoreAll}'s layout exists yet. */
@@ -379,7 +414,7 @@ final class FactoredScores {
    * The terms in ELLPACK blocks: the vectors ordered by term count (then number), cut into blocks
    * of {@link #WIDTH}; block k holds its vectors' i-th terms at {@code [start[k] + WIDTH i,
    * start[k] + WIDTH (i + 1))}, vector {@code vector[WIDTH k + j]} in column j, its scale at
-   * {@code scales[WIDTH k + j]}. A vector shorter than its block's longest is padded with term F,
+   * {@code scales[WIDTH k + j]}. A vector shorter than its block's longest is padded with column {@link #columns},
    * whose y is 0: adding +0 leaves its sum as it was, a sum that starts at +0 never being −0.
    * Ordered by count, the padding is 0.05 % of the full-size vocabulary's terms.
    */

@@ -10,8 +10,10 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * Both kernels against the definition: vector g's score is {@code σ_g * S} in float, S the float
- * sum of {@code y_j} over its terms in ascending order, a term counted n times added n times, and
- * {@code σ_g = (float) (1 / (‖t_g‖ ‖v_g‖))}, ‖t_g‖ the norm of its counts times idf. The lane
+ * sum of {@code y_c} over its columns in ascending order (its terms, a term counted n times listed n
+ * times, with pairs merged: a pair's y the float sum of its two columns'), and
+ * {@code σ_g = (float) (1 / (‖t_g‖ ‖v_g‖))}, ‖t_g‖ the norm of its counts times idf. The columns
+ * must expand to the vector's terms (pairs within pairs included). The lane
  * kernel ({@link FactoredScores#scoreLanes}, 16 sums written out by hand) and the lone-query kernel
  * ({@link FactoredScores#scoreAll}, part by part, 16 vectors at a time) must give that float bit
  * for bit, whatever the lane count, the lane, the block of vectors or the part. A lane that reads
@@ -55,12 +57,21 @@ class FactoredScoresTest {
     for (int i = 0; i < xs.length; i++) {
       xs[i] = (float) rng.nextGaussian();
     }
-    float[] xg = new float[features * FactoredScores.LANES];
+    float[][] ys = new float[lanes][]; // each lane's y with its pairs, as defined
+    for (int t = 0; t < lanes; t++) {
+      ys[t] = java.util.Arrays.copyOf(java.util.Arrays.copyOfRange(xs, t * features, (t + 1) * features),
+          f.columns + 1); // the lone kernel's y ends with the zero its padding reads
+      for (int p = 0; p < f.pairs(); p++) {
+        ys[t][features + p] = ys[t][f.pair(p)[0]] + ys[t][f.pair(p)[1]];
+      }
+    }
+    float[] xg = new float[f.columns * FactoredScores.LANES];
     for (int t = 0; t < lanes; t++) {
       for (int j = 0; j < features; j++) {
         xg[j * FactoredScores.LANES + t] = xs[t * features + j];
       }
     }
+    f.addPairs(xg, FactoredScores.LANES);
     int first = rng.nextInt(f.vectors);
     int len = 1 + rng.nextInt(f.vectors - first);
     float[] out = new float[lanes * len];
@@ -70,12 +81,15 @@ class FactoredScoresTest {
       float[] all = new float[f.vectors];
       java.util.Arrays.fill(all, Float.NaN); // every part must write every one of its vectors
       for (int part = FactoredScores.PARTS - 1; part >= 0; part--) {
-        // the lone kernel's y ends with the zero its padding reads
-        f.scoreAll(java.util.Arrays.copyOf(java.util.Arrays.copyOfRange(xs, t * features, (t + 1) * features),
-            features + 1), part, all);
+        float[] y = java.util.Arrays.copyOf(java.util.Arrays.copyOfRange(xs, t * features, (t + 1) * features),
+            f.columns + 1);
+        f.addPairs(y, 1);
+        f.scoreAll(y, part, all);
       }
       for (int g = 0; g < f.vectors; g++) {
-        float expected = defined(m.counts()[rows[g]], m.idf(), norms[rows[g]], xs, t * features);
+        int[] counts = m.counts()[rows[g]];
+        assertEquals(terms(counts), expand(f, f.row(g)), "columns: " + "seed " + seed + ", vector " + g);
+        float expected = defined(f.row(g), counts, m.idf(), norms[rows[g]], ys[t]);
         String where = "seed " + seed + ", lane " + t + " of " + lanes + ", vector " + g;
         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(all[g]), "lone: " + where);
         if (g >= first && g < first + len) {
@@ -86,16 +100,47 @@ class FactoredScoresTest {
     }
   }
 
-  private static float defined(int[] counts, float[] idf, double norm, float[] y, int offset) {
+  private static float defined(int[] columns, int[] counts, float[] idf, double norm, float[] y) {
     double t = 0;
-    float s = 0f;
     for (int p = 0; p < counts.length; p += 2) {
       double w = counts[p + 1] * (double) idf[counts[p]];
       t += w * w;
-      for (int c = 0; c < counts[p + 1]; c++) {
-        s += y[offset + counts[p]];
-      }
+    }
+    float s = 0f;
+    for (int c : columns) {
+      s += y[c];
     }
     return counts.length == 0 ? 0f : (float) (1 / (Math.sqrt(t) * norm)) * s;
+  }
+
+  /** A vector's terms, a term counted n times listed n times, ascending. */
+  private static java.util.List<Integer> terms(int[] counts) {
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    for (int p = 0; p < counts.length; p += 2) {
+      for (int c = 0; c < counts[p + 1]; c++) {
+        out.add(counts[p]);
+      }
+    }
+    return out;
+  }
+
+  /** Columns expanded to terms through the pairs, ascending. */
+  private static java.util.List<Integer> expand(FactoredScores f, int[] columns) {
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>();
+    for (int c : columns) {
+      todo.push(c);
+    }
+    while (!todo.isEmpty()) {
+      int c = todo.pop();
+      if (c < f.features) {
+        out.add(c);
+      } else {
+        todo.push(f.pair(c - f.features)[0]);
+        todo.push(f.pair(c - f.features)[1]);
+      }
+    }
+    java.util.Collections.sort(out);
+    return out;
   }
 }
