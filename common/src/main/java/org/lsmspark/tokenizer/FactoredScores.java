@@ -43,14 +43,13 @@ import org.lsmspark.tokenizer.VocabularyIndex.Factors;
  * is defined as {@code σ_g * S} in float, S the float sum {@code S += y_c} over the vector's
  * columns in that order, a pair's y the float sum of its two columns'. The vectors are CSR rows
  * of columns, one per distinct vector, and a group of up to {@link #LANES} queries holds y as
- * [columns][LANES], so each column
- * reads one contiguous LANES-wide row of y into LANES sums held in registers ({@link
- * #scoreLanes}). A lone query is scored from a second layout of the terms, sixteen vectors at a
- * time ({@link #scoreAll}). Either way every score is the defined one, so it depends on neither
- * the group, the kernel nor the thread that computed it.
+ * [columns][LANES], so each column reads one contiguous LANES-wide row of y into LANES sums held
+ * in registers ({@link #scoreLanes}). A lone query is scored from a second layout of the columns,
+ * sixteen vectors at a time ({@link #scoreAll}). Either way every score is the defined one, so it
+ * depends on neither the group, the kernel nor the thread that computed it.
  */
 final class FactoredScores {
-  /** Queries scored together: y is laid out [F][LANES] ({@link #scoreLanes} is written out for 16). */
+  /** Queries scored together: y is laid out [columns][LANES] ({@link #scoreLanes} is written out for 16). */
   static final int LANES = 16;
   /** Parts of the vectors that {@link #scoreAll} scores independently (in parallel for a lone query). */
   static final int PARTS = 4;
@@ -181,6 +180,7 @@ final class FactoredScores {
       float f = (float) bound;
       bounds[g] = f >= bound ? f : Math.nextUp(f);
     });
+    // pairs never push a layout that fits the lone-query kernel's char columns out of it
     int maxPairs = features <= Character.MAX_VALUE ? Math.min(MAX_PAIRS, Character.MAX_VALUE - features) : MAX_PAIRS;
     return new FactoredScores(dim, features, idf, TermPairs.merge(rowStart, terms, features, maxPairs), scales,
         bounds);
@@ -251,15 +251,16 @@ final class FactoredScores {
 
   /**
    * Scores of {@code lanes} queries against vectors {@code [first, first + len)}: {@code y} is
-   * [columns][LANES], pairs added ({@link #addPairs}), (lanes beyond {@code lanes} zero), {@code out} receives lane t's scores at
-   * {@code [t * len, t * len + len)}; {@code acc} (LANES floats) is scratch.
+   * [columns][LANES] with its pairs added ({@link #addPairs}; lanes beyond {@code lanes} zero),
+   * {@code out} receives lane t's scores at {@code [t * len, t * len + len)}; {@code acc} (LANES
+   * floats) is scratch.
    *
    * <p>The 16 sums live in local variables, written out by hand: the JIT keeps them in registers.
    * Summing into a float[16] (one 16-wide add per term) took about twice the CPU time on the
    * full-size vocabulary, its accumulators going through memory on every term; 32 or 64 lanes,
    * interleaving two or four vectors, or keeping y in L1 made no measurable difference, so the
-   * loop is bound by those instructions, not by the gathers. Each lane is still the row's terms in
-   * CSR order times its scale: the defined score.
+   * loop is bound by those instructions, not by the gathers. Each lane is still the vector's
+   * columns in order times its scale: the defined score.
    */
   void scoreLanes(float[] y, int lanes, int first, int len, float[] acc, float[] out) {
     for (int r = 0; r < len; r++) {
@@ -332,13 +333,13 @@ final class FactoredScores {
   /**
    * Scores of one query against the vectors of {@code part} (a quarter of the blocks of {@link
    * Blocks}; the parts together hold every vector once), into {@code out} at the vectors' own
-   * numbers. {@code y} is [columns + 1], pairs added, its last entry 0 (what the layout's padding reads).
-   * Sixteen vectors at a time, each sum in a register of its own and y (40 KB on the full-size
-   * models) read in place: no add waits on the one before, as in a row-by-row loop, and nothing is
-   * written back per term, as in a by-term scatter (one thread, full-size vocabulary, terms and
-   * weights: row by row ~4 ms a query, by term ~2.7, these blocks ~1.3). Each sum is still the
-   * row's terms in ascending order times its scale: the defined score. The lane kernel still wins
-   * from about 10 queries up.
+   * numbers. {@code y} is [columns + 1] with its pairs added, its last entry 0 (what the layout's
+   * padding reads). Sixteen vectors at a time, each sum in a register of its own and y (88 KB on
+   * the full-size models) read in place: no add waits on the one before, as in a row-by-row loop,
+   * and nothing is written back per term, as in a by-term scatter (one thread, full-size
+   * vocabulary, terms and weights: row by row ~4 ms a query, by term ~2.7, these blocks ~1.3). Each
+   * sum is still the vector's columns in order times its scale: the defined score. The lane kernel
+   * still wins from about 10 queries up.
    */
   void scoreAll(float[] y, int part, float[] out) {
     Blocks b = blocks.get();
@@ -397,9 +398,10 @@ final class FactoredScores {
   }
 
   /**
-   * Whether {@link #scoreAll} can score against these features: its layout keeps a term as a
-   * {@code char}, column {@link #columns} included (the padding's), a quarter less to read per term than an
-   * {@code int} (12 % less time a lone query on the full-size models, one thread, the same process).
+   * Whether {@link #scoreAll} can score against these columns: its layout keeps a column as a
+   * {@code char}, column {@link #columns} (the padding's) included, a quarter less to read per term
+   * than an {@code int} (12 % less time a lone query on the full-size models, one thread, the same
+   * process).
    */
   boolean loneQueries() {
     return columns <= Character.MAX_VALUE;
@@ -411,12 +413,12 @@ final class FactoredScores {
   }
 
   /**
-   * The terms in ELLPACK blocks: the vectors ordered by term count (then number), cut into blocks
-   * of {@link #WIDTH}; block k holds its vectors' i-th terms at {@code [start[k] + WIDTH i,
+   * The columns in ELLPACK blocks: the vectors ordered by column count (then number), cut into
+   * blocks of {@link #WIDTH}; block k holds its vectors' i-th columns at {@code [start[k] + WIDTH i,
    * start[k] + WIDTH (i + 1))}, vector {@code vector[WIDTH k + j]} in column j, its scale at
-   * {@code scales[WIDTH k + j]}. A vector shorter than its block's longest is padded with column {@link #columns},
-   * whose y is 0: adding +0 leaves its sum as it was, a sum that starts at +0 never being −0.
-   * Ordered by count, the padding is 0.05 % of the full-size vocabulary's terms.
+   * {@code scales[WIDTH k + j]}. A vector shorter than its block's longest is padded with column
+   * {@link #columns}, whose y is 0: adding +0 leaves its sum as it was, a sum that starts at +0
+   * never being −0. Ordered by count, the padding is a fraction of a per cent of the columns.
    */
   private static final class Blocks {
     static final int WIDTH = 16;
@@ -425,7 +427,7 @@ final class FactoredScores {
     final int[] start;
     final char[] terms;
 
-    Blocks(int[] rowStart, int[] rowTerms, float[] rowScales, int features) {
+    Blocks(int[] rowStart, int[] rowTerms, float[] rowScales, int padding) {
       int n = rowStart.length - 1;
       long[] byCount = new long[n];
       for (int g = 0; g < n; g++) {
@@ -445,7 +447,7 @@ final class FactoredScores {
         start[k + 1] = start[k] + WIDTH * (rowStart[last + 1] - rowStart[last]);
       }
       terms = new char[start[count]];
-      Arrays.fill(terms, (char) features);
+      Arrays.fill(terms, (char) padding);
       for (int i = 0; i < n; i++) {
         int g = vector[i];
         int at = start[i / WIDTH] + i % WIDTH;

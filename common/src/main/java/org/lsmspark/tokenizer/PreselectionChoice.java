@@ -8,9 +8,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Which preselection the exact decode runs, decided and built on first decode with one log line:
  * {@link Preselect#DENSE} and {@link Preselect#FACTORED} force one; {@link Preselect#AUTO} takes
- * the factored one when x = Cᵀq costs at most half the dense product, at most
- * {@link #MAX_WIDE_FRACTION} of the vectors have a wide bound, and the factored multiply-adds
- * (x, the nonzeros, the wide vectors' dense fallback) are at most half the dense ones.
+ * the factored one when y = C'ᵀq costs at most half the dense product, at most
+ * {@link #MAX_WIDE_FRACTION} of the vectors have a wide bound, and the factored operations (y,
+ * the columns summed, the wide vectors' dense fallback) are at most half the dense multiply-adds.
  */
 final class PreselectionChoice {
   private static final Logger LOG = LoggerFactory.getLogger(VocabularyIndex.class);
@@ -36,7 +36,7 @@ final class PreselectionChoice {
     if (factors == null || mode == Preselect.DENSE) {
       why = factors == null ? "no factorisation known" : "forced";
     } else if (mode == Preselect.AUTO && 2L * factors.features() * dim > dense) {
-      why = "x = Cᵀq (F·D = " + (long) factors.features() * dim + ") costs more than half the dense product";
+      why = "y = C'ᵀq (F·D = " + (long) factors.features() * dim + ") costs more than half the dense product";
     } else {
       f = FactoredScores.build(values, norms, vectorRow, factors, dim);
       long cost = (long) factors.features() * dim + f.nonZeros() + (long) f.wide() * dim;
@@ -49,7 +49,7 @@ final class PreselectionChoice {
         why = "factored cost " + cost + " is more than half the dense " + dense;
         f = null;
       } else {
-        why = "about " + cost + " multiply-adds a query against " + dense + " dense";
+        why = "about " + cost + " adds and multiply-adds a query against " + dense + " dense multiply-adds";
       }
     }
     Preselection p = f != null ? new FactoredPreselection(f, factors.components(), dim)
