@@ -1,6 +1,7 @@
 package org.lsmspark.tokenizer;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.stream.IntStream;
 
 /**
@@ -43,11 +44,6 @@ final class TermPairs {
     this.right = right;
   }
 
-  /** No pairs: the rows as they are. */
-  static TermPairs none(int[] rowStart, int[] terms) {
-    return new TermPairs(rowStart, terms, new int[0], new int[0]);
-  }
-
   /**
    * Merges pairs of the CSR rows {@code (rowStart, terms)}, terms ascending within a row, into at
    * most {@code maxPairs} columns numbered from {@code features}.
@@ -65,18 +61,15 @@ final class TermPairs {
       int first = features + left.length;
       left = Arrays.copyOf(left, left.length + chosen.length);
       right = Arrays.copyOf(right, right.length + chosen.length);
-      long[] sortedKeys = new long[chosen.length];
+      long[] sortedKeys = chosen.clone();
+      Arrays.sort(sortedKeys);
+      int[] rankOf = new int[chosen.length]; // sortedKeys[i] is chosen[rankOf[i]]
+      BitSet lefts = new BitSet(); // read-only once built: the rows are rewritten in parallel
       for (int i = 0; i < chosen.length; i++) {
         left[first - features + i] = (int) (chosen[i] >>> 32);
         right[first - features + i] = (int) chosen[i];
-        sortedKeys[i] = chosen[i];
-      }
-      Arrays.sort(sortedKeys);
-      int[] rankOf = new int[chosen.length]; // sortedKeys[i] is chosen[rankOf[i]]
-      java.util.BitSet lefts = new java.util.BitSet();
-      for (int i = 0; i < chosen.length; i++) {
         rankOf[Arrays.binarySearch(sortedKeys, chosen[i])] = i;
-        lefts.set((int) (chosen[i] >>> 32));
+        lefts.set(left[first - features + i]);
       }
       int[] from = start;
       int[] in = cols;
@@ -160,7 +153,7 @@ final class TermPairs {
   }
 
   /** Row {@code [from, to)} of {@code cols} with its chosen pairs (best rank first) replaced by their columns. */
-  private static int[] rewrite(int[] cols, int from, int to, long[] sortedKeys, int[] rankOf, java.util.BitSet lefts,
+  private static int[] rewrite(int[] cols, int from, int to, long[] sortedKeys, int[] rankOf, BitSet lefts,
       int first) {
     int len = to - from;
     if (len < 2 || len > REWRITTEN_TERMS) {
