@@ -142,8 +142,7 @@ final class FactoredPreselection implements Preselection {
       BlockScores visit) {
     int features = f.features;
     int block = Math.max(1, Math.min(BLOCK, f.vectors));
-    float[] out = new float[lanes * block];
-    float[] acc = new float[FactoredScores.LANES];
+    float[] out = new float[FactoredScores.LANES * block];
     float[] yg = new float[f.columns * FactoredScores.LANES];
     for (int t = 0; t < lanes; t++) {
       int src = (from + t) * features;
@@ -155,7 +154,7 @@ final class FactoredPreselection implements Preselection {
     float[] bounds = f.bounds();
     for (int start = 0; start < f.vectors; start += block) {
       int len = Math.min(block, f.vectors - start);
-      f.scoreLanes(yg, lanes, start, len, acc, out);
+      f.scoreLanes(yg, start, len, out);
       for (int t = 0; t < lanes; t++) {
         visit.accept(live[liveFrom + t], out, t * len, len, start, bounds);
       }

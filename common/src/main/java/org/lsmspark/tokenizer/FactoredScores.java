@@ -250,10 +250,11 @@ final class FactoredScores {
   }
 
   /**
-   * Scores of {@code lanes} queries against vectors {@code [first, first + len)}: {@code y} is
-   * [columns][LANES] with its pairs added ({@link #addPairs}; lanes beyond {@code lanes} zero),
-   * {@code out} receives lane t's scores at {@code [t * len, t * len + len)}; {@code acc} (LANES
-   * floats) is scratch.
+   * Scores of the {@link #LANES} queries of {@code y} against vectors {@code [first, first + len)}:
+   * {@code y} is [columns][LANES] with its pairs added ({@link #addPairs}; lanes without a query
+   * zero), {@code out} (LANES × len) receives lane t's scores at {@code [t * len, t * len + len)},
+   * every lane written: a branch for fewer lanes, taken only by a batch's last group, cost the JIT a
+   * deoptimization and a recompilation of this method during warm-up.
    *
    * <p>The 16 sums live in local variables, written out by hand: the JIT keeps them in registers.
    * Summing into a float[16] (one 16-wide add per term) took about twice the CPU time on the
@@ -262,7 +263,7 @@ final class FactoredScores {
    * loop is bound by those instructions, not by the gathers. Each lane is still the vector's
    * columns in order times its scale: the defined score.
    */
-  void scoreLanes(float[] y, int lanes, int first, int len, float[] acc, float[] out) {
+  void scoreLanes(float[] y, int first, int len, float[] out) {
     for (int r = 0; r < len; r++) {
       int g = first + r;
       float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
@@ -289,44 +290,22 @@ final class FactoredScores {
         s15 += y[b + 15];
       }
       float sc = scales[g];
-      if (lanes == LANES) {
-        out[0 * len + r] = sc * s0;
-        out[1 * len + r] = sc * s1;
-        out[2 * len + r] = sc * s2;
-        out[3 * len + r] = sc * s3;
-        out[4 * len + r] = sc * s4;
-        out[5 * len + r] = sc * s5;
-        out[6 * len + r] = sc * s6;
-        out[7 * len + r] = sc * s7;
-        out[8 * len + r] = sc * s8;
-        out[9 * len + r] = sc * s9;
-        out[10 * len + r] = sc * s10;
-        out[11 * len + r] = sc * s11;
-        out[12 * len + r] = sc * s12;
-        out[13 * len + r] = sc * s13;
-        out[14 * len + r] = sc * s14;
-        out[15 * len + r] = sc * s15;
-      } else {
-        acc[0] = sc * s0;
-        acc[1] = sc * s1;
-        acc[2] = sc * s2;
-        acc[3] = sc * s3;
-        acc[4] = sc * s4;
-        acc[5] = sc * s5;
-        acc[6] = sc * s6;
-        acc[7] = sc * s7;
-        acc[8] = sc * s8;
-        acc[9] = sc * s9;
-        acc[10] = sc * s10;
-        acc[11] = sc * s11;
-        acc[12] = sc * s12;
-        acc[13] = sc * s13;
-        acc[14] = sc * s14;
-        acc[15] = sc * s15;
-        for (int t = 0; t < lanes; t++) {
-          out[t * len + r] = acc[t];
-        }
-      }
+      out[0 * len + r] = sc * s0;
+      out[1 * len + r] = sc * s1;
+      out[2 * len + r] = sc * s2;
+      out[3 * len + r] = sc * s3;
+      out[4 * len + r] = sc * s4;
+      out[5 * len + r] = sc * s5;
+      out[6 * len + r] = sc * s6;
+      out[7 * len + r] = sc * s7;
+      out[8 * len + r] = sc * s8;
+      out[9 * len + r] = sc * s9;
+      out[10 * len + r] = sc * s10;
+      out[11 * len + r] = sc * s11;
+      out[12 * len + r] = sc * s12;
+      out[13 * len + r] = sc * s13;
+      out[14 * len + r] = sc * s14;
+      out[15 * len + r] = sc * s15;
     }
   }
 

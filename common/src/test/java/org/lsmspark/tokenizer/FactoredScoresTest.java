@@ -74,9 +74,9 @@ class FactoredScoresTest {
     f.addPairs(xg, FactoredScores.LANES);
     int first = rng.nextInt(f.vectors);
     int len = 1 + rng.nextInt(f.vectors - first);
-    float[] out = new float[lanes * len];
+    float[] out = new float[FactoredScores.LANES * len];
     assertFalse(f.loneQueryLayoutBuilt(), "built before a lone query needs it");
-    f.scoreLanes(xg, lanes, first, len, new float[FactoredScores.LANES], out);
+    f.scoreLanes(xg, first, len, out);
     for (int t = 0; t < lanes; t++) {
       float[] all = new float[f.vectors];
       java.util.Arrays.fill(all, Float.NaN); // every part must write every one of its vectors
