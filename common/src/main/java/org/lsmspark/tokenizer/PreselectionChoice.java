@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * {@link Preselect#DENSE} and {@link Preselect#FACTORED} force one; {@link Preselect#AUTO} takes
  * the factored one when y = C'ᵀq costs at most half the dense product, at most
  * {@link #MAX_WIDE_FRACTION} of the vectors have a wide bound, and the factored operations (y,
- * the columns summed, the wide vectors' dense fallback) are at most half the dense multiply-adds.
+ * the columns summed, the pair columns, the wide vectors' dense fallback) are at most half the dense
+ * multiply-adds.
  */
 final class PreselectionChoice {
   private static final Logger LOG = LoggerFactory.getLogger(VocabularyIndex.class);
@@ -39,7 +40,7 @@ final class PreselectionChoice {
       why = "y = C'ᵀq (F·D = " + (long) factors.features() * dim + ") costs more than half the dense product";
     } else {
       f = FactoredScores.build(values, norms, vectorRow, factors, dim);
-      long cost = (long) factors.features() * dim + f.nonZeros() + (long) f.wide() * dim;
+      long cost = (long) factors.features() * dim + f.nonZeros() + f.pairs() + (long) f.wide() * dim;
       if (mode == Preselect.FACTORED) {
         why = "forced";
       } else if (f.wide() > MAX_WIDE_FRACTION * unique) {
