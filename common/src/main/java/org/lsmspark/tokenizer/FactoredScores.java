@@ -129,9 +129,11 @@ final class FactoredScores {
     // the term counts in parallel (texts analysed independently), then a sequential CSR
     int[][] counted = IntStream.range(0, n).parallel()
         .mapToObj(g -> factors.termCounts().apply(vectorRow[g])).toArray(int[][]::new);
+    double[] tNorm = IntStream.range(0, n).parallel()
+        .mapToDouble(g -> SparseVector.tfidfNorm(counted[g], idf)).toArray(); // once: the scales and the residuals use it
     float[] scales = new float[n];
     for (int g = 0; g < n; g++) {
-      double scale = 1 / (SparseVector.tfidfNorm(counted[g], idf) * norms[vectorRow[g]]);
+      double scale = 1 / (tNorm[g] * norms[vectorRow[g]]);
       scales[g] = scale >= 1 / SCALE_RANGE && scale <= SCALE_RANGE ? (float) scale : 0f;
     }
     int[] rowStart = new int[n + 1];
@@ -145,7 +147,7 @@ final class FactoredScores {
     int[] terms = new int[rowStart[n]];
     float[] bounds = new float[n];
     IntStream.range(0, n).parallel().forEach(g -> {
-      SparseVector a = SparseVector.tfidf(counted[g], idf);
+      SparseVector a = SparseVector.tfidf(counted[g], idf, tNorm[g]);
       int row = vectorRow[g];
       double vNorm = norms[row];
       double[] r = new double[dim];

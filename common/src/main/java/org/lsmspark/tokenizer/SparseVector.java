@@ -30,11 +30,15 @@ public final class SparseVector {
    * holds them flat): count × idf in double, over {@link #tfidfNorm}; empty for no pairs.
    */
   static SparseVector tfidf(int[] termCounts, float[] idf) {
+    return tfidf(termCounts, idf, tfidfNorm(termCounts, idf));
+  }
+
+  /** {@link #tfidf(int[], float[])} with its {@link #tfidfNorm} already known. */
+  static SparseVector tfidf(int[] termCounts, float[] idf, double norm) {
     int pairs = termCounts.length / 2;
     if (pairs == 0) {
       return EMPTY;
     }
-    double norm = tfidfNorm(termCounts, idf);
     int[] idx = new int[pairs];
     double[] w = new double[pairs];
     for (int p = 0; p < pairs; p++) {
