@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.Locale;
 import org.lsmspark.inference.CacheStats;
 import org.lsmspark.inference.EngineOptions;
@@ -96,24 +103,29 @@ final class PredictCommand implements Callable<Integer> {
     try (InferenceEngine engine = new InferenceEngine(engineOptions)) {
       boolean loadedBefore = engine.isLoaded();
       long t1 = System.nanoTime();
+      ExecutorService io = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "lsm-predict-io");
+        t.setDaemon(true);
+        return t;
+      });
       try (JsonLines lines = new JsonLines(input);
           BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        List<Item> chunk = new ArrayList<>(engineArgs.batchSize);
-        for (JsonLines.Line line = lines.next(); ; line = lines.next()) {
-          if (line != null && line.text() != null && line.text().isBlank()) {
-            continue;
-          }
-          if (line != null) {
-            chunk.add(Item.parse(line));
-          }
-          if (chunk.size() == engineArgs.batchSize || (line == null && !chunk.isEmpty())) {
-            failed += score(engine, chunk, out);
+        try {
+          // one I/O thread reads the next chunk and writes the last one while the engine scores;
+          // it runs its tasks in order, so lines are read and written in order
+          Future<List<Item>> next = io.submit(() -> readChunk(lines));
+          Future<Long> written = CompletableFuture.completedFuture(0L);
+          for (List<Item> chunk = await(next); !chunk.isEmpty(); chunk = await(next)) {
+            next = io.submit(() -> readChunk(lines));
+            List<WindowResult> results = score(engine, chunk);
+            failed += await(written);
+            List<Item> scored = chunk;
+            written = io.submit(() -> write(scored, results, out));
             windows += chunk.size();
-            chunk.clear();
           }
-          if (line == null) {
-            break;
-          }
+          failed += await(written);
+        } finally {
+          stop(io); // before the files close: it may be writing when scoring fails
         }
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(tmp);
@@ -173,15 +185,34 @@ final class PredictCommand implements Callable<Integer> {
         StandardCharsets.UTF_8);
   }
 
-  /** Scores the valid items of a chunk together, writes every item in order; returns the failures. */
-  private long score(InferenceEngine engine, List<Item> chunk, BufferedWriter out) throws IOException {
+  /** The next chunk of at most a batch of items (blank lines skipped); empty at the end of the input. */
+  private List<Item> readChunk(JsonLines lines) throws IOException {
+    List<Item> chunk = new ArrayList<>(engineArgs.batchSize);
+    while (chunk.size() < engineArgs.batchSize) {
+      JsonLines.Line line = lines.next();
+      if (line == null) {
+        break;
+      }
+      if (line.text() == null || !line.text().isBlank()) {
+        chunk.add(Item.parse(line));
+      }
+    }
+    return chunk;
+  }
+
+  /** The results of a chunk's valid items, scored together. */
+  private List<WindowResult> score(InferenceEngine engine, List<Item> chunk) {
     List<List<String>> windows = new ArrayList<>();
     for (Item item : chunk) {
       if (item.error == null) {
         windows.add(item.turns);
       }
     }
-    List<WindowResult> results = engine.predictBatch(windows, engineArgs.topK);
+    return engine.predictBatch(windows, engineArgs.topK);
+  }
+
+  /** Writes every item of a chunk in order, with its result or error; returns the failures. */
+  private long write(List<Item> chunk, List<WindowResult> results, BufferedWriter out) throws IOException {
     long failed = 0;
     int p = 0;
     for (Item item : chunk) {
@@ -200,6 +231,40 @@ final class PredictCommand implements Callable<Integer> {
       out.write('\n');
     }
     return failed;
+  }
+
+  /** A task's result; its exception as the task threw it. */
+  private static <T> T await(Future<T> task) throws IOException {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading or writing");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(c);
+    }
+  }
+
+  /** Stops the I/O thread, waiting for the task it runs. */
+  private static void stop(ExecutorService io) {
+    io.shutdownNow();
+    try {
+      if (!io.awaitTermination(1, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the lsm-predict-io thread did not stop within a minute");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void write(ObjectNode row, Prediction prediction) {

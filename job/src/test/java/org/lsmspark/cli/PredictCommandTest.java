@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PredictCommandTest {
   static final Path GOLDEN = Path.of(System.getProperty("golden.dir"));
@@ -139,8 +140,10 @@ class PredictCommandTest {
     return out;
   }
 
-  @Test
-  void malformedLinesBecomeErrorRowsAndTheRestIsScored() throws Exception {
+  /** Batch 2 spreads the lines over four chunks, read, scored and written by turns. */
+  @ParameterizedTest(name = "batch size {0}")
+  @ValueSource(ints = {256, 2})
+  void malformedLinesBecomeErrorRowsAndTheRestIsScored(int batchSize) throws Exception {
     List<String> good = Files.readAllLines(GOLDEN.resolve("windows.jsonl"));
     ByteArrayOutputStream in = new ByteArrayOutputStream();
     String[] lines = {
@@ -159,9 +162,12 @@ class PredictCommandTest {
     Path input = tmp.resolve("windows.jsonl");
     Files.write(input, in.toByteArray());
     Path out = tmp.resolve("out.jsonl");
+    Path stats = tmp.resolve("stats.json");
     int code = Main.run("predict", "--model", GOLDEN.resolve("model").toString(),
-        "--input", input.toString(), "--output", out.toString());
+        "--input", input.toString(), "--output", out.toString(), "--batch-size", Integer.toString(batchSize),
+        "--stats-json", stats.toString());
     assertEquals(1, code);
+    assertEquals(5, JSON.readTree(stats.toFile()).get("failed_windows").asInt());
     List<JsonNode> rows = new ArrayList<>();
     for (String l : Files.readAllLines(out)) {
       rows.add(JSON.readTree(l));
