@@ -207,6 +207,12 @@ final class TermPairs {
    * of its left and right columns, lane by lane, in pair order (a pair's parts come before it).
    */
   void addPairs(float[] y, int features, int width) {
+    if (width == 1) { // a lone query's: the general loop cost 4 times as much (~11 against ~2.7 ns a pair)
+      for (int p = 0; p < left.length; p++) {
+        y[features + p] = y[left[p]] + y[right[p]];
+      }
+      return;
+    }
     for (int p = 0; p < left.length; p++) {
       int to = (features + p) * width;
       int a = left[p] * width;

@@ -97,6 +97,9 @@ class TermPairsTest {
     float[] y = {1f, 10f, 0.5f, 2f, 20f, 0.25f, 0f, 0f};
     p.addPairs(y, 3, 2);
     assertArrayEquals(new float[] {1f, 10f, 0.5f, 2f, 20f, 0.25f, 21f, 10.25f}, y); // columns 0 and 2, lane by lane
+    float[] lone = {1f, 0.5f, 2f, 0f}; // one lane: a loop of its own
+    p.addPairs(lone, 3, 1);
+    assertArrayEquals(new float[] {1f, 0.5f, 2f, 3f}, lone);
   }
 
   private static int[] expand(TermPairs p, int features, int[] cols) {
