@@ -45,8 +45,8 @@ import org.lsmspark.tokenizer.VocabularyIndex.Factors;
  * of columns, one per distinct vector, and a group of up to {@link #LANES} queries holds y as
  * [columns][LANES], so each column reads one contiguous LANES-wide row of y into LANES sums held
  * in registers ({@link #scoreLanes}). A lone query is scored from a second layout of the columns,
- * sixteen vectors at a time ({@link #scoreAll}). Either way every score is the defined one, so it
- * depends on neither the group, the kernel nor the thread that computed it.
+ * sixteen vectors at a time ({@link #scoreAll}, {@link LoneQueryLayout}). Either way every score is
+ * the defined one, so it depends on neither the group, the kernel nor the thread that computed it.
  */
 final class FactoredScores {
   /** Queries scored together: y is laid out [columns][LANES] ({@link #scoreLanes} is written out for 16). */
@@ -76,7 +76,7 @@ final class FactoredScores {
   private final float[] bounds;
   private final int wide;
   /** The lone-query layout of {@link #scoreAll}, built on its first call (batch-256 scoring never needs it). */
-  private final Lazy<Blocks> blocks;
+  private final Lazy<LoneQueryLayout> blocks;
 
   private FactoredScores(int dim, int features, float[] idf, TermPairs pairs, float[] scales, float[] bounds) {
     this.dim = dim;
@@ -100,7 +100,7 @@ final class FactoredScores {
       if (!loneQueries()) {
         throw new IllegalStateException(columns + " columns do not fit the lone-query layout's char terms");
       }
-      return new Blocks(rowStart, terms, scales, columns);
+      return new LoneQueryLayout(rowStart, terms, scales, columns);
     });
   }
 
@@ -312,70 +312,12 @@ final class FactoredScores {
   }
 
   /**
-   * Scores of one query against the vectors of {@code part} (a quarter of the blocks of {@link
-   * Blocks}; the parts together hold every vector once), into {@code out} at the vectors' own
-   * numbers. {@code y} is [columns + 1] with its pairs added, its last entry 0 (what the layout's
-   * padding reads). Sixteen vectors at a time, each sum in a register of its own and y (88 KB on
-   * the full-size models) read in place: no add waits on the one before, as in a row-by-row loop,
-   * and nothing is written back per term, as in a by-term scatter (one thread, full-size
-   * vocabulary, terms and weights: row by row ~4 ms a query, by term ~2.7, these blocks ~1.3). Each
-   * sum is still the vector's columns in order times its scale: the defined score. The lane kernel
-   * still wins from about 10 queries up.
+   * Scores of one query against the vectors of {@code part} ({@link LoneQueryLayout#score}), into
+   * {@code out} at the vectors' own numbers; {@code y} is [columns + 1] with its pairs added, its
+   * last entry 0. Builds the layout on the first call.
    */
   void scoreAll(float[] y, int part, float[] out) {
-    Blocks b = blocks.get();
-    char[] ts = b.terms;
-    float[] sc = b.scales;
-    int[] vs = b.vector;
-    int count = b.start.length - 1;
-    for (int k = partStart(count, part), end = partStart(count, part + 1); k < end; k++) {
-      float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-      float s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-      float s8 = 0f, s9 = 0f, s10 = 0f, s11 = 0f;
-      float s12 = 0f, s13 = 0f, s14 = 0f, s15 = 0f;
-      for (int p = b.start[k], stop = b.start[k + 1]; p < stop; p += Blocks.WIDTH) {
-        s0 += y[ts[p]];
-        s1 += y[ts[p + 1]];
-        s2 += y[ts[p + 2]];
-        s3 += y[ts[p + 3]];
-        s4 += y[ts[p + 4]];
-        s5 += y[ts[p + 5]];
-        s6 += y[ts[p + 6]];
-        s7 += y[ts[p + 7]];
-        s8 += y[ts[p + 8]];
-        s9 += y[ts[p + 9]];
-        s10 += y[ts[p + 10]];
-        s11 += y[ts[p + 11]];
-        s12 += y[ts[p + 12]];
-        s13 += y[ts[p + 13]];
-        s14 += y[ts[p + 14]];
-        s15 += y[ts[p + 15]];
-      }
-      int v = k * Blocks.WIDTH;
-      if (v + Blocks.WIDTH <= vectors) {
-        out[vs[v]] = sc[v] * s0;
-        out[vs[v + 1]] = sc[v + 1] * s1;
-        out[vs[v + 2]] = sc[v + 2] * s2;
-        out[vs[v + 3]] = sc[v + 3] * s3;
-        out[vs[v + 4]] = sc[v + 4] * s4;
-        out[vs[v + 5]] = sc[v + 5] * s5;
-        out[vs[v + 6]] = sc[v + 6] * s6;
-        out[vs[v + 7]] = sc[v + 7] * s7;
-        out[vs[v + 8]] = sc[v + 8] * s8;
-        out[vs[v + 9]] = sc[v + 9] * s9;
-        out[vs[v + 10]] = sc[v + 10] * s10;
-        out[vs[v + 11]] = sc[v + 11] * s11;
-        out[vs[v + 12]] = sc[v + 12] * s12;
-        out[vs[v + 13]] = sc[v + 13] * s13;
-        out[vs[v + 14]] = sc[v + 14] * s14;
-        out[vs[v + 15]] = sc[v + 15] * s15;
-      } else { // the last block, not full
-        float[] sums = {s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15};
-        for (int i = 0; v + i < vectors; i++) {
-          out[vs[v + i]] = sc[v + i] * sums[i];
-        }
-      }
-    }
+    blocks.get().score(y, part, out);
   }
 
   /**
@@ -393,49 +335,4 @@ final class FactoredScores {
     return blocks.isMade();
   }
 
-  /**
-   * The columns in ELLPACK blocks: the vectors ordered by column count (then number), cut into
-   * blocks of {@link #WIDTH}; block k holds its vectors' i-th columns at {@code [start[k] + WIDTH i,
-   * start[k] + WIDTH (i + 1))}, vector {@code vector[WIDTH k + j]} in column j, its scale at
-   * {@code scales[WIDTH k + j]}. A vector shorter than its block's longest is padded with column
-   * {@link #columns}, whose y is 0: adding +0 leaves its sum as it was, a sum that starts at +0
-   * never being −0. Ordered by count, the padding is a fraction of a per cent of the columns.
-   */
-  private static final class Blocks {
-    static final int WIDTH = 16;
-    final int[] vector;
-    final float[] scales;
-    final int[] start;
-    final char[] terms;
-
-    Blocks(int[] rowStart, int[] rowTerms, float[] rowScales, int padding) {
-      int n = rowStart.length - 1;
-      long[] byCount = new long[n];
-      for (int g = 0; g < n; g++) {
-        byCount[g] = (long) (rowStart[g + 1] - rowStart[g]) << 32 | g;
-      }
-      Arrays.sort(byCount);
-      vector = new int[n];
-      scales = new float[n];
-      for (int i = 0; i < n; i++) {
-        vector[i] = (int) byCount[i];
-        scales[i] = rowScales[vector[i]];
-      }
-      int count = (n + WIDTH - 1) / WIDTH;
-      start = new int[count + 1];
-      for (int k = 0; k < count; k++) {
-        int last = vector[Math.min(n, (k + 1) * WIDTH) - 1]; // the longest of the block
-        start[k + 1] = start[k] + WIDTH * (rowStart[last + 1] - rowStart[last]);
-      }
-      terms = new char[start[count]];
-      Arrays.fill(terms, (char) padding);
-      for (int i = 0; i < n; i++) {
-        int g = vector[i];
-        int at = start[i / WIDTH] + i % WIDTH;
-        for (int p = rowStart[g]; p < rowStart[g + 1]; p++, at += WIDTH) {
-          terms[at] = (char) rowTerms[p];
-        }
-      }
-    }
-  }
 }
