@@ -198,9 +198,10 @@ public final class InferenceEngine implements AutoCloseable {
         scorer.modelBatches(), scorer.fallbacks(), trimmer.trims(), caches.stats(), scorer.decodeStats());
   }
 
-  /** Empties every cache (statistics keep counting). */
+  /** Empties every cache and the turn states carried between chunks (statistics keep counting). */
   public void clearCaches() {
     caches.clear();
+    scorer.forgetTurns();
   }
 
   /** Stops the worker threads and empties the caches; later calls fail. */
@@ -224,7 +225,10 @@ public final class InferenceEngine implements AutoCloseable {
     return embedder.threads();
   }
 
-  /** Reservoir runs on the optimized path: one per distinct turn of each chunk that reached the model. */
+  /**
+   * Reservoir runs on the optimized path: one per distinct turn of each chunk that reached the
+   * model, less the turns carried over from the thread's previous chunk.
+   */
   long turnStates() {
     return scorer.turnStates();
   }

@@ -11,15 +11,19 @@ import org.lsmspark.reservoir.TurnState;
 /**
  * The reservoir state of every distinct turn of a chunk, computed once. Consecutive windows of a
  * conversation share W − 1 turns and padded windows repeat the empty turn, so a chunk of sliding
- * windows holds about one new turn per window instead of W. A turn's state depends only on its
- * text, so windows rendered from shared states are bit-identical to windows computed alone.
- * States are shared between windows and must not be modified.
+ * windows holds about one new turn per window instead of W; the states of the previous chunk's
+ * last window, carried over, spare the W − 1 turns the next chunk starts with (at batch 1, all but
+ * one turn of each window). A turn's state depends only on its text, so windows rendered from
+ * shared states are bit-identical to windows computed alone. States are shared between windows
+ * and must not be modified.
  */
 final class TurnStates {
   private final Map<String, TurnState> byText;
+  private final int computed;
 
-  private TurnStates(Map<String, TurnState> byText) {
+  private TurnStates(Map<String, TurnState> byText, int computed) {
     this.byText = byText;
+    this.computed = computed;
   }
 
   /** The distinct turns of {@code windows}, in first-seen order (so work is split the same way every run). */
@@ -35,16 +39,48 @@ final class TurnStates {
 
   /** The states of the distinct turns of {@code windows}, {@code state} run once each on {@code pool}. */
   static TurnStates of(List<List<String>> windows, ParallelEmbedder pool, Function<String, TurnState> state) {
-    List<String> turns = distinctTurns(windows);
-    TurnState[] states = pool.mapAll(turns, state, new TurnState[turns.size()]);
-    Map<String, TurnState> byText = new HashMap<>(turns.size() * 2);
-    for (int i = 0; i < states.length; i++) {
-      byText.put(turns.get(i), states[i]);
-    }
-    return new TurnStates(byText);
+    return of(windows, pool, state, Map.of());
   }
 
-  /** How many distinct turns were computed. */
+  /**
+   * The states of the distinct turns of {@code windows}: those in {@code carried} as they are, the
+   * others computed by {@code state}, once each, on {@code pool}.
+   */
+  static TurnStates of(List<List<String>> windows, ParallelEmbedder pool, Function<String, TurnState> state,
+      Map<String, TurnState> carried) {
+    List<String> turns = distinctTurns(windows);
+    Map<String, TurnState> byText = new HashMap<>(turns.size() * 2);
+    List<String> missing = new ArrayList<>(turns.size());
+    for (String t : turns) {
+      TurnState s = carried.get(t);
+      if (s != null) {
+        byText.put(t, s);
+      } else {
+        missing.add(t);
+      }
+    }
+    TurnState[] states = pool.mapAll(missing, state, new TurnState[missing.size()]);
+    for (int i = 0; i < states.length; i++) {
+      byText.put(missing.get(i), states[i]);
+    }
+    return new TurnStates(byText, missing.size());
+  }
+
+  /** The states of {@code window}'s turns (a window of this chunk), to carry over to the next chunk. */
+  Map<String, TurnState> carry(List<String> window) {
+    Map<String, TurnState> out = new HashMap<>(window.size() * 2);
+    for (String t : window) {
+      out.put(t, byText.get(t));
+    }
+    return out;
+  }
+
+  /** How many states were computed (the rest were carried over). */
+  int computed() {
+    return computed;
+  }
+
+  /** How many distinct turns the chunk holds. */
   int size() {
     return byText.size();
   }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.lsmspark.reservoir.TurnState;
@@ -37,6 +38,15 @@ final class WindowScorer {
 
   private final DecodeMode decode;
   private final RecallCheck recall;
+  /**
+   * Each thread's last scored window's turn states, carried over to its next chunk (see {@link
+   * TurnStates}); per thread, since Spark's tasks score their partitions side by side on one engine.
+   * Tagged with the {@link #forgetTurns} count, which drops them.
+   */
+  private final ThreadLocal<Carried> carried = new ThreadLocal<>();
+  private final AtomicLong forgets = new AtomicLong();
+
+  private record Carried(long forgets, Map<String, TurnState> states) {}
 
   WindowScorer(EngineCaches caches, ParallelEmbedder embedder, DecodeMode decode, double checkRate) {
     this.caches = caches;
@@ -106,8 +116,14 @@ final class WindowScorer {
   private Prediction[] score(LazyModel.Loaded l, List<List<String>> chunk, int k) {
     chunkProbe.accept(chunk);
     LsmModel m = l.model();
-    TurnStates states = TurnStates.of(chunk, embedder, text -> m.turn(encode(l, text)));
-    turnStates.add(states.size());
+    Carried last = carried.get();
+    long epoch = forgets.get();
+    TurnStates states = TurnStates.of(chunk, embedder, text -> m.turn(encode(l, text)),
+        last != null && last.forgets() == epoch ? last.states() : Map.of());
+    turnStates.add(states.computed());
+    if (!chunk.isEmpty()) {
+      carried.set(new Carried(epoch, states.carry(chunk.get(chunk.size() - 1))));
+    }
     float[][] emb = embedWindows(m, states, chunk);
     Tokenizer.Decoding[] dec = decodeAll(l, emb, k);
     Prediction[] out = new Prediction[chunk.size()];
@@ -198,7 +214,13 @@ final class WindowScorer {
     return modelBatches.sum();
   }
 
-  /** Turn states computed (reservoir runs) on the optimized path: distinct turns per chunk. */
+  /** Drops the carried-over turn states of every thread (the caches are cleared). */
+  void forgetTurns() {
+    forgets.incrementAndGet();
+    carried.remove();
+  }
+
+  /** Turn states computed (reservoir runs) on the optimized path: distinct turns per chunk, less those carried over. */
   long turnStates() {
     return turnStates.sum();
   }

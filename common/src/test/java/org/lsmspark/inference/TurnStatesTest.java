@@ -52,6 +52,25 @@ class TurnStatesTest {
   }
 
   @Test
+  void carriedStatesAreTakenAsTheyAreAndOnlyTheOthersComputed() {
+    LsmModel model = LsmModel.of(TestModels.builder().seed(3).build());
+    TurnState a = model.turn(model.tokenizer().encode("a"));
+    List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    try (ParallelEmbedder pool = new ParallelEmbedder(2)) {
+      TurnStates s = TurnStates.of(List.of(List.of("a", "b"), List.of("b", "c")), pool, text -> {
+        calls.add(text);
+        return model.turn(model.tokenizer().encode(text));
+      }, Map.of("a", a, "z", a));
+      assertEquals(3, s.size());
+      assertEquals(2, s.computed());
+      assertEquals(List.of("b", "c"), calls.stream().sorted().toList());
+      assertSame(a, s.window(List.of("a"))[0]);
+      Map<String, TurnState> next = s.carry(List.of("b", "c"));
+      assertEquals(Map.of("b", s.window(List.of("b"))[0], "c", s.window(List.of("c"))[0]), next);
+    }
+  }
+
+  @Test
   void distinctTurnsComeInFirstSeenOrder() {
     assertEquals(List.of("x", "y", "z"),
         TurnStates.distinctTurns(List.of(List.of("x", "y"), List.of("y", "x"), List.of("z", "z"))));
@@ -91,6 +110,40 @@ class TurnStatesTest {
         }
         assertEquals(distinct, engine.turnStates(), "reservoir runs, threads " + threads);
         assertTrue(distinct < (long) windows.size() * w / 2, "the fixture must share turns: " + distinct);
+      }
+    }
+  }
+
+  /**
+   * Chunk after chunk (batch 1 included), the states of a chunk's last window carry over to the
+   * next: over the sliding windows of a conversation whose turns are all different, each turn's
+   * state is computed once whatever the batch size, and every prediction is the window's own.
+   * Clearing the caches drops what is carried.
+   */
+  @Test
+  void turnStatesCarryOverFromChunkToChunk() {
+    ModelBundle bundle = TestModels.builder().seed(11).build();
+    LsmModel model = LsmModel.of(bundle);
+    int w = model.windowSize();
+    List<String> conversation = new ArrayList<>();
+    for (int t = 0; t < 3 * w; t++) {
+      conversation.add(t % 2 == 0 ? TestModels.turn(t, 20) : "w" + t + " new " + t); // all different
+    }
+    List<List<String>> windows = slidingWindows(conversation, w);
+    List<Prediction> reference = model.predict(windows, 3);
+    long distinct = TurnStates.distinctTurns(windows).size();
+    for (int batch : new int[] {1, 3, 7}) {
+      try (InferenceEngine engine = new InferenceEngine(EngineOptions.builder().bundle(bundle)
+          .cacheMemoryBytes(0).maxBatchSize(batch).threads(2).topK(3).build())) {
+        List<WindowResult> r = engine.predictBatch(windows);
+        for (int i = 0; i < windows.size(); i++) {
+          assertArrayEquals(reference.get(i).embedding(), r.get(i).get().embedding(), "batch " + batch + ", window " + i);
+          assertEquals(reference.get(i).topK(), r.get(i).get().topK(), "batch " + batch + ", window " + i);
+        }
+        assertEquals(distinct, engine.turnStates(), "reservoir runs at batch " + batch);
+        engine.clearCaches();
+        engine.predictBatch(windows.subList(windows.size() - 1, windows.size()));
+        assertEquals(distinct + w, engine.turnStates(), "after clearing, the last window's turns again, batch " + batch);
       }
     }
   }
