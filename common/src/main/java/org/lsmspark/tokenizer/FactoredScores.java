@@ -76,7 +76,7 @@ final class FactoredScores {
   private final float[] bounds;
   private final int wide;
   /** The lone-query layout of {@link #scoreAll}, built on its first call (batch-256 scoring never needs it). */
-  private final Lazy<LoneQueryLayout> blocks;
+  private final Lazy<LoneQueryLayout> loneLayout;
 
   private FactoredScores(int dim, int features, float[] idf, TermPairs pairs, float[] scales, float[] bounds) {
     this.dim = dim;
@@ -96,7 +96,7 @@ final class FactoredScores {
       }
     }
     this.wide = w;
-    this.blocks = new Lazy<>(() -> {
+    this.loneLayout = new Lazy<>(() -> {
       if (!loneQueries()) {
         throw new IllegalStateException(columns + " columns do not fit the lone-query layout's char terms");
       }
@@ -317,7 +317,7 @@ final class FactoredScores {
    * last entry 0. Builds the layout on the first call.
    */
   void scoreAll(float[] y, int part, float[] out) {
-    blocks.get().score(y, part, out);
+    loneLayout.get().score(y, part, out);
   }
 
   /**
@@ -332,7 +332,7 @@ final class FactoredScores {
 
   /** Whether {@link #scoreAll}'s layout exists yet. */
   boolean loneQueryLayoutBuilt() {
-    return blocks.isMade();
+    return loneLayout.isMade();
   }
 
 }
