@@ -67,6 +67,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       private final ArrayDeque<Row> out = new ArrayDeque<>();
       private boolean reported;
       private ExecutorEngines.RunEngine engine;
+      private ScoreAhead ahead;
 
       @Override
       public boolean hasNext() {
@@ -94,30 +95,68 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
         return out.poll();
       }
 
+      /**
+       * The next scored chunk's rows, reading the chunk after it while this one is scored and
+       * starting to score that one before handing these rows to Spark.
+       */
       private void fill() {
+        if (ahead == null) {
+          ahead = new ScoreAhead();
+          start(read());
+        }
+        if (!ahead.busy()) {
+          return;
+        }
+        try {
+          List<TurnWindows.Window> next = read();
+          ScoreAhead.Scored done = ahead.await();
+          start(next);
+          if (!ahead.busy()) {
+            ahead.close();
+          }
+          metrics.scoringNanos().add(done.nanos());
+          rows(done.chunk(), done.results(), out);
+        } catch (RuntimeException | Error e) {
+          ahead.close();
+          throw e;
+        }
+      }
+
+      private List<TurnWindows.Window> read() {
         List<TurnWindows.Window> chunk = new ArrayList<>(settings.batchSize());
         while (chunk.size() < settings.batchSize() && windows.hasNext()) {
           chunk.add(windows.next());
         }
-        if (!chunk.isEmpty()) {
-          if (engine == null) {
-            engine = ExecutorEngines.get(runId, fingerprint, model, settings, metrics.modelLoads());
-          }
-          score(engine.engine(), chunk, out);
+        return chunk;
+      }
+
+      private void start(List<TurnWindows.Window> chunk) {
+        if (chunk.isEmpty()) {
+          return;
         }
+        if (engine == null) {
+          // on the task's thread: the model load it may trigger is counted by this task
+          engine = ExecutorEngines.get(runId, fingerprint, model, settings, metrics.modelLoads());
+        }
+        InferenceEngine e = engine.engine();
+        ahead.start(chunk, () -> score(e, chunk));
       }
     };
   }
 
-  private void score(InferenceEngine engine, List<TurnWindows.Window> chunk, ArrayDeque<Row> out) {
-    long t0 = System.nanoTime();
+  /** The engine's results for a chunk's valid windows. */
+  private List<WindowResult> score(InferenceEngine engine, List<TurnWindows.Window> chunk) {
     List<List<String>> valid = new ArrayList<>();
     for (TurnWindows.Window w : chunk) {
       if (w.error() == null) {
         valid.add(w.turns());
       }
     }
-    List<WindowResult> results = engine.predictBatch(valid, settings.topK());
+    return engine.predictBatch(valid, settings.topK());
+  }
+
+  /** A scored chunk as output rows, in order: each window's prediction or error; counts them. */
+  private void rows(List<TurnWindows.Window> chunk, List<WindowResult> results, ArrayDeque<Row> out) {
     Timestamp now = new Timestamp(System.currentTimeMillis());
     int p = 0;
     for (TurnWindows.Window w : chunk) {
@@ -138,6 +177,5 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       }
       metrics.windows().add(1);
     }
-    metrics.scoringNanos().add(System.nanoTime() - t0);
   }
 }

@@ -1,6 +1,8 @@
 package org.lsmspark.spark;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -179,6 +181,12 @@ class ScoreJobTest {
     String out = tmp.resolve("out-conv").toString();
     ScoreJob.run(spark, request(tmp.resolve("conversations").toString(), out, 2, 16, WindowMode.ALL));
     assertEquals(reference, read(out), "conversation layout");
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("lsm-score-ahead")) {
+        assertDoesNotThrow(() -> t.join(60_000));
+        assertFalse(t.isAlive(), t.getName() + " outlived its task");
+      }
+    }
   }
 
   @Test
