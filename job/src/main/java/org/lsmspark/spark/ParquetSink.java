@@ -62,7 +62,8 @@ final class ParquetSink implements TableSink {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read back " + Redaction.path(partition.toString()), e);
     }
-    return spark.read().option("basePath", output).parquet(partition.toString())
+    // the table's schema is known: no job to infer it from the files' footers
+    return spark.read().schema(TableSchema.TABLE).option("basePath", output).parquet(partition.toString())
         .where(col("run_id").equalTo(runId)).count();
   }
 
