@@ -10,7 +10,8 @@ import org.openjdk.jmh.annotations.State;
  * and the folder of the full-size model and its windows (bin/bench writes it).
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+// the collector bin/lsm runs with
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:+UseParallelGC", "--add-opens=java.base/java.nio=ALL-UNNAMED",
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED"})
 public abstract class FullSizeModel {
   @Param({"/tmp/perf-sgd"})
