@@ -6,9 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import org.lsmspark.model.Futures;
 import org.lsmspark.model.Tensor;
 import org.lsmspark.model.TokenizerConfig;
 import org.lsmspark.model.WeightFiles;
@@ -280,21 +280,7 @@ public final class Tokenizer {
     if (ForkJoinTask.inForkJoinPool() && ForkJoinTask.getPool() == pool) {
       return decode(embeddings, k, mode);
     }
-    try {
-      return pool.submit(() -> decode(embeddings, k, mode)).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while decoding", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(c);
-    }
+    return Futures.get(pool.submit(() -> decode(embeddings, k, mode)), "decoding");
   }
 
   private List<Decoding> decode(float[][] embeddings, int k, DecodeMode mode) {

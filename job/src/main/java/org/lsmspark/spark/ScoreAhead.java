@@ -1,7 +1,6 @@
 package org.lsmspark.spark;
 
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -9,6 +8,7 @@ import java.util.function.Supplier;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskCompletionListener;
 import org.lsmspark.inference.WindowResult;
+import org.lsmspark.model.Futures;
 
 /**
  * One chunk of a task scored on a thread of its own, so that the task's thread can write the
@@ -59,21 +59,9 @@ final class ScoreAhead implements AutoCloseable {
     Future<Scored> f = pending;
     pending = null;
     try {
-      return f.get();
-    } catch (InterruptedException e) {
-      // Spark interrupts a task's thread to kill it
-      Thread.currentThread().interrupt();
-      f.cancel(false);
-      throw new IllegalStateException("interrupted while scoring a chunk", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(c);
+      return Futures.get(f, "scoring a chunk");
+    } finally {
+      f.cancel(false); // a no-op once scored; interrupted (Spark kills a task so), the chunk is dropped
     }
   }
 
