@@ -19,7 +19,8 @@ import org.lsmspark.tokenizer.Tokenizer;
 /**
  * Scores one partition of turns sorted by conversation and turn index: windows are assembled
  * with a bounded buffer, scored in chunks of the batch size and emitted as they come, so memory
- * does not grow with the partition.
+ * does not grow with the partition. Each chunk is scored ({@link ScoreAhead}) while Spark writes
+ * the rows of the one before.
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
   /** Identifies this scoring pass on the executors, whose engines outlive it. */

@@ -11,11 +11,11 @@ import org.lsmspark.inference.WindowResult;
 import org.lsmspark.model.Futures;
 
 /**
- * One chunk of a task scored on a thread of its own, so that the task's thread can write the
- * rows of the chunk before it (and read the one after) meanwhile: a task then keeps its engine
- * busy while Spark writes, which counts when fewer tasks than cores are left. One chunk at a
- * time, so results come back in order. The helper thread stops when the task completes,
- * however it ends; a chunk still being scored then is left to finish and dropped.
+ * One chunk of a task scored on a thread of its own, so that the task's thread does Spark's share
+ * meanwhile (reading the next chunk, making and writing the rows of the one before) instead of
+ * leaving the engine idle. One chunk at a time, so results come back in order. The helper thread
+ * stops when the task completes, however it ends; a chunk still being scored then is left to
+ * finish and dropped.
  */
 final class ScoreAhead implements AutoCloseable {
   /** A chunk with its results and the nanoseconds scoring it took. */
