@@ -92,11 +92,13 @@ final class DensePreselection implements Preselection {
       }
       Nd4j.gemm(q, block, buffer, false, true, 1.0, 0.0);
       buffer.data().asNioFloat().get(scores, 0, n * rows);
-      for (int i = 0; i < n; i++) {
+      int first = start;
+      // the queries' offers on the decode's threads; the next block waits for all of them
+      IntStream.range(0, n).parallel().forEach(i -> {
         if (qNorms[i] > 0) {
-          visit.accept(i, scores, i * rows, rows, start, null);
+          visit.accept(i, scores, i * rows, rows, first, null);
         }
-      }
+      });
       start += rows;
     }
   }

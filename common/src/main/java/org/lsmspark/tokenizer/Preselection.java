@@ -32,8 +32,8 @@ interface Preselection {
 
   /**
    * Every nonzero query's preselection scores against every distinct vector, block by block: a
-   * query's blocks arrive in order and on one thread, different queries may be visited
-   * concurrently. {@code unit} holds the queries row-major [n, dim], scaled to unit length (zero
+   * query's blocks arrive in order, one visit finished before the next begins (possibly on another
+   * thread), different queries may be visited concurrently. {@code unit} holds the queries row-major [n, dim], scaled to unit length (zero
    * rows stay zero); {@code qNorms} their norms (queries with norm 0 are skipped).
    */
   void forEachBlock(float[] unit, double[] qNorms, BlockScores visit);

@@ -236,8 +236,8 @@ final class VocabularyIndex {
 
   /**
    * Every nonzero query's preselection scores against every distinct vector, block by block; a
-   * query's blocks arrive in order and on one thread, different queries may be visited
-   * concurrently.
+   * query's blocks arrive in order, one visit finished before the next begins (possibly on another
+   * thread), different queries may be visited concurrently.
    */
   private void forEachBlock(float[] unit, double[] qNorms, Preselection.BlockScores visit) {
     boolean any = false;
