@@ -8,7 +8,8 @@ package org.lsmspark.tokenizer;
  *
  * <p>Two implementations: {@link DensePreselection} (a float32 GEMM against the unit vectors) and
  * {@link FactoredPreselection} (x = Cᵀq, then a sparse dot product per vector, with a per-vector
- * bound); {@link PreselectionChoice} builds one of them on first decode.
+ * bound), and {@link SplitPreselection}, which takes one or the other by chunk size;
+ * {@link PreselectionChoice} builds one on first decode.
  */
 interface Preselection {
   /**
