@@ -8,8 +8,7 @@ package org.lsmspark.tokenizer;
  *
  * <p>Two implementations: {@link DensePreselection} (a float32 GEMM against the unit vectors) and
  * {@link FactoredPreselection} (x = Cᵀq, then a sparse dot product per vector, with a per-vector
- * bound), and {@link SplitPreselection}, which takes one or the other by chunk size;
- * {@link PreselectionChoice} builds one on first decode.
+ * bound); {@link PreselectionChoice} builds one of them on first decode.
  */
 interface Preselection {
   /**

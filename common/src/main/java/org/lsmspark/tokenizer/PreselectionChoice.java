@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * the factored one when y = C'ᵀq costs at most half the dense product, at most
  * {@link #MAX_WIDE_FRACTION} of the vectors have a wide bound, and the factored operations (y,
  * the columns summed, the pair columns, the wide vectors' dense fallback) are at most half the dense
- * multiply-adds; it then keeps the dense one too, for large chunks ({@link SplitPreselection}).
+ * multiply-adds.
  */
 final class PreselectionChoice {
   private static final Logger LOG = LoggerFactory.getLogger(VocabularyIndex.class);
@@ -53,15 +53,8 @@ final class PreselectionChoice {
         why = "about " + cost + " adds and multiply-adds a query against " + dense + " dense multiply-adds";
       }
     }
-    Preselection p;
-    if (f == null) {
-      p = new DensePreselection(values, norms, vectorRow, dim, blockRows);
-    } else if (mode == Preselect.AUTO) {
-      p = new SplitPreselection(new FactoredPreselection(f, factors.components(), dim),
-          new DensePreselection(values, norms, vectorRow, dim, blockRows));
-    } else {
-      p = new FactoredPreselection(f, factors.components(), dim);
-    }
+    Preselection p = f != null ? new FactoredPreselection(f, factors.components(), dim)
+        : new DensePreselection(values, norms, vectorRow, dim, blockRows);
     LOG.info("decode preselection {} ({}); {} rows, {} distinct nonzero vectors; built in {} ms",
         p.describe(), why, size, unique, (System.nanoTime() - t0) / 1_000_000);
     return p;

@@ -250,9 +250,9 @@ final class VocabularyIndex {
     built.get().forEachBlock(unit, qNorms, visit);
   }
 
-  /** True when the first decode chose the factored preselection, alone or for small chunks (building it now if needed). */
+  /** True when the first decode chose the factored preselection (building it now if needed). */
   boolean factored() {
-    return uniqueRow.length > 0 && (built.get() instanceof FactoredPreselection || built.get() instanceof SplitPreselection);
+    return uniqueRow.length > 0 && built.get() instanceof FactoredPreselection;
   }
 
   /** A zero query has similarity 0 with every row, so the first k rows win the tie. */

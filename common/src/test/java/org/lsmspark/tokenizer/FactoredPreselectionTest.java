@@ -216,30 +216,6 @@ class FactoredPreselectionTest {
   }
 
   /**
-   * AUTO on a factorising vocabulary keeps both preselections and takes the dense GEMM from
-   * {@link SplitPreselection#DENSE_FROM} nonzero queries a chunk on: a chunk on either side of the
-   * line, and one with zero queries making up the count, decodes as each preselection alone does.
-   */
-  @Test
-  void autoTakesTheDenseProductForLargeChunksWithTheSameResults() {
-    Random rng = new Random(17);
-    Model m = model(rng, 6000, 0, 16, 60);
-    VocabularyIndex auto = m.index(VocabularyIndex.Preselect.AUTO);
-    VocabularyIndex factored = m.index(VocabularyIndex.Preselect.FACTORED);
-    VocabularyIndex dense = m.index(VocabularyIndex.Preselect.DENSE);
-    for (int n : new int[] {3, SplitPreselection.DENSE_FROM - 1, SplitPreselection.DENSE_FROM, 200}) {
-      float[][] queries = queries(rng, m, n);
-      if (n == SplitPreselection.DENSE_FROM) {
-        queries[5] = new float[m.dim]; // one zero query: 127 nonzero, below the line
-      }
-      VocabularyIndex.Hit[][] got = auto.topK(queries, 5);
-      assertArrayEquals(factored.topK(queries, 5), got, n + " queries");
-      assertArrayEquals(dense.topK(queries, 5), got, n + " queries");
-    }
-    assertTrue(auto.factored());
-  }
-
-  /**
    * The golden fixtures' tokenizers (958 turns, F = 236, D = 32), whose rows factorise within
    * float rounding or not at all: their vocabulary rows, window-like random queries and the
    * fixture's own encodings decode identically through the forced factored preselection.
