@@ -94,11 +94,7 @@ final class DensePreselection implements Preselection {
       buffer.data().asNioFloat().get(scores, 0, n * rows);
       int first = start;
       // the queries' offers on the decode's threads; the next block waits for all of them
-      IntStream.range(0, n).parallel().forEach(i -> {
-        if (qNorms[i] > 0) {
-          visit.accept(i, scores, i * rows, rows, first, null);
-        }
-      });
+      IntStream.of(live).parallel().forEach(i -> visit.accept(i, scores, i * rows, rows, first, null));
       start += rows;
     }
   }
