@@ -12,7 +12,7 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Benchmark)
 // the collector bin/lsm runs with
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-XX:+UseParallelGC", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED"})
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-modules=jdk.incubator.vector"})
 public abstract class FullSizeModel {
   @Param({"/tmp/perf-sgd"})
   public String dir;

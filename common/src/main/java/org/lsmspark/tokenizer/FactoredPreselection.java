@@ -164,6 +164,6 @@ final class FactoredPreselection implements Preselection {
   @Override
   public String describe() {
     return "factored: " + scores.nonZeros() + " nonzeros (" + scores.pairs() + " term pairs merged), " + scores.wide()
-        + " wide vectors, F = " + scores.features;
+        + " wide vectors, F = " + scores.features + ", " + scores.laneKernel().describe();
   }
 }

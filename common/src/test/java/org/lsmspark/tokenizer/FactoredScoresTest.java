@@ -9,15 +9,17 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Both kernels against the definition: vector g's score is {@code σ_g * S} in float, S the float
+ * Every kernel against the definition: vector g's score is {@code σ_g * S} in float, S the float
  * sum of {@code y_c} over its columns in ascending order (its terms, a term counted n times listed n
  * times, with pairs merged: a pair's y the float sum of its two columns'), and
  * {@code σ_g = (float) (1 / (‖t_g‖ ‖v_g‖))}, ‖t_g‖ the norm of its counts times idf. The columns
  * must expand to the vector's terms (pairs within pairs included). The lane
- * kernel ({@link FactoredScores#scoreLanes}, 16 sums written out by hand) and the lone-query kernel
+ * kernels ({@link ScalarLaneKernel}, 16 sums written out by hand, and {@link VectorLaneKernel}'s
+ * 512- and 256-bit forms) and the lone-query kernel
  * ({@link FactoredScores#scoreAll}, part by part, 16 vectors at a time) must give that float bit
  * for bit, whatever the lane count, the lane, the block of vectors or the part. A lane that reads
- * the wrong column of y or lands in the wrong output row, terms copied out of order (another sum
+ * the wrong column of y or lands in the wrong output row (or lane), a vector kernel's tile copied out
+ * to the wrong vector or not at all (a block's last, partial tile), terms copied out of order (another sum
  * order) or once whatever their count, a scale taken from another vector, a vector missing from or
  * repeated in the parts, a sum written to another vector's place, or padding that changes a sum
  * fails here even when the top k it would change survives the exact rescoring.
@@ -25,7 +27,7 @@ import net.jqwik.api.constraints.IntRange;
 class FactoredScoresTest {
 
   @Property(tries = 30)
-  void bothKernelsGiveTheDefinedSums(@ForAll long seed, @ForAll @IntRange(min = 1, max = 16) int lanes,
+  void everyKernelGivesTheDefinedSums(@ForAll long seed, @ForAll @IntRange(min = 1, max = 16) int lanes,
       @ForAll @IntRange(min = 0, max = 3) int perturbation) {
     Random rng = new Random(seed);
     int size = rng.nextInt(4) == 0 ? 1 + rng.nextInt(8) : 200 + rng.nextInt(600);
@@ -74,9 +76,14 @@ class FactoredScoresTest {
     f.addPairs(xg, FactoredScores.LANES);
     int first = rng.nextInt(f.vectors);
     int len = 1 + rng.nextInt(f.vectors - first);
-    float[] out = new float[FactoredScores.LANES * len];
+    java.util.Map<String, float[]> outs = new java.util.LinkedHashMap<>();
+    for (LaneKernel k : kernels(f.laneKernel())) {
+      float[] out = new float[FactoredScores.LANES * len];
+      java.util.Arrays.fill(out, Float.NaN);
+      k.score(xg, first, len, out);
+      outs.put(k.describe(), out);
+    }
     assertFalse(f.loneQueryLayoutBuilt(), "built before a lone query needs it");
-    f.scoreLanes(xg, first, len, out);
     for (int t = 0; t < lanes; t++) {
       float[] all = new float[f.vectors];
       java.util.Arrays.fill(all, Float.NaN); // every part must write every one of its vectors
@@ -92,12 +99,25 @@ class FactoredScoresTest {
         float expected = defined(f.row(g), counts, m.idf(), norms[rows[g]], ys[t]);
         String where = "seed " + seed + ", lane " + t + " of " + lanes + ", vector " + g;
         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(all[g]), "lone: " + where);
-        if (g >= first && g < first + len) {
-          assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[t * len + g - first]),
-              "lanes: " + where);
+        for (var e : outs.entrySet()) {
+          if (g >= first && g < first + len) {
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(e.getValue()[t * len + g - first]),
+                e.getKey() + ": " + where);
+          }
         }
       }
     }
+  }
+
+  /** The scalar kernel and, where this JVM runs the Vector API, both vector kernels, over the same columns. */
+  static java.util.List<LaneKernel> kernels(LaneKernel k) {
+    java.util.List<LaneKernel> all = new java.util.ArrayList<>();
+    all.add(new ScalarLaneKernel(k.rowStart, k.terms, k.scales, "test"));
+    if (LaneKernel.vectorBits() > 0) {
+      all.add(LaneKernel.vector(k.rowStart, k.terms, k.scales, true));
+      all.add(LaneKernel.vector(k.rowStart, k.terms, k.scales, false));
+    }
+    return all;
   }
 
   private static float defined(int[] columns, int[] counts, float[] idf, double norm, float[] y) {
