@@ -21,8 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * java.util.concurrent.ForkJoinPool)} with a pool of its own {@code threads}, so under Spark an
  * executor's decode uses the cores it was given. Not covered: the one-time build of
  * {@link FactoredScores} (parallel TF-IDF analysis) runs wherever the first decode runs, which for
- * an engine is {@code LazyModel}'s one-window probe on the common pool; ND4J's GEMM threads are
- * set apart (OMP_NUM_THREADS).
+ * an engine is {@code LazyModel}'s one-window probe on the common pool; the GEMM of y runs on the
+ * calling thread ({@link NativeBlas}).
  */
 final class FactoredPreselection implements Preselection {
   /** Queries whose y = C'ᵀq one GEMM computes (y is [queries, F] floats). */

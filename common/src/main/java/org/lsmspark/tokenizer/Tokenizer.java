@@ -273,10 +273,12 @@ public final class Tokenizer {
    * its {@code threads}, so that an executor uses the cores Spark gives it, not the machine's. The
    * call runs as a task of {@code pool} (a parallel stream forks into the pool of the task it runs
    * in, see {@link java.util.concurrent.ForkJoinTask#fork()}); the results are the same whatever
-   * the pool. ND4J's own BLAS threads are configured apart (OMP_NUM_THREADS).
+   * the pool. Its GEMMs run on those threads too: the first such call sets ND4J's BLAS to one
+   * thread a call for the JVM ({@link NativeBlas}).
    */
   public List<Decoding> decodeBatch(float[][] embeddings, int k, DecodeMode mode, ForkJoinPool pool) {
     Objects.requireNonNull(pool, "pool must not be null");
+    NativeBlas.callersThreadOnly();
     if (ForkJoinTask.inForkJoinPool() && ForkJoinTask.getPool() == pool) {
       return decode(embeddings, k, mode);
     }

@@ -244,7 +244,8 @@ class TokenizerTest {
   /**
    * Decoding on a given fork-join pool (as the inference engine does, with its own threads) gives
    * the same decodings as on the common pool, from outside the pool and from inside one of its
-   * tasks, and a bad argument still fails with its own exception.
+   * tasks, and a bad argument still fails with its own exception; from then on ND4J's BLAS runs a
+   * call on its caller's thread alone (the pool's threads own the cores).
    */
   @Test
   void decodingOnAGivenPoolIsTheSameAndFailsTheSame() throws Exception {
@@ -259,6 +260,7 @@ class TokenizerTest {
     try {
       List<Tokenizer.Decoding> want = tokenizer.decodeBatch(q, 5, DecodeMode.EXACT);
       assertEquals(want, tokenizer.decodeBatch(q, 5, DecodeMode.EXACT, pool));
+      assertEquals(1, org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads());
       assertEquals(want, pool.submit(() -> tokenizer.decodeBatch(q, 5, DecodeMode.EXACT, pool)).get());
       assertThrows(IllegalArgumentException.class, () -> tokenizer.decodeBatch(q, 0, DecodeMode.EXACT, pool));
     } finally {
