@@ -152,11 +152,39 @@ final class FactoredPreselection implements Preselection {
     }
     f.addPairs(yg, FactoredScores.LANES);
     float[] bounds = f.bounds();
+    if (visit instanceof FloorScores wanting) {
+      scoreListed(f, yg, live, liveFrom, lanes, block, wanting);
+      return;
+    }
     for (int start = 0; start < f.vectors; start += block) {
       int len = Math.min(block, f.vectors - start);
       f.scoreLanes(yg, start, len, out);
       for (int t = 0; t < lanes; t++) {
         visit.accept(live[liveFrom + t], out, t * len, len, start, bounds);
+      }
+    }
+  }
+
+  /**
+   * {@link #scoreGroup} for a visitor with floors: each block's vectors that no lane wants are left
+   * out in the kernel, before any score is copied or offered (the floors as they were when the
+   * block began, which only ever lie below the current ones).
+   */
+  private static void scoreListed(FactoredScores f, float[] yg, int[] live, int liveFrom, int lanes, int block,
+      FloorScores visit) {
+    float[] floors = new float[FactoredScores.LANES];
+    java.util.Arrays.fill(floors, Float.POSITIVE_INFINITY); // lanes without a query want nothing
+    int[] vectors = new int[block];
+    float[] scores = new float[FactoredScores.LANES * block];
+    float[] bounds = f.bounds();
+    for (int start = 0; start < f.vectors; start += block) {
+      int len = Math.min(block, f.vectors - start);
+      for (int t = 0; t < lanes; t++) {
+        floors[t] = visit.floor(live[liveFrom + t]);
+      }
+      int count = f.scoreListed(yg, start, len, floors, vectors, scores);
+      for (int t = 0; t < lanes; t++) {
+        visit.acceptListed(live[liveFrom + t], scores, t, FactoredScores.LANES, vectors, count, bounds);
       }
     }
   }

@@ -265,6 +265,11 @@ final class FactoredScores {
     lanes.score(y, first, len, out);
   }
 
+  /** {@link #scoreLanes}' scores, listed where some lane may want them ({@link LaneKernel#scoreListed}). */
+  int scoreListed(float[] y, int first, int len, float[] floors, int[] vectors, float[] scores) {
+    return lanes.scoreListed(y, first, len, floors, bounds, vectors, scores);
+  }
+
   /** The lane kernel {@link #scoreLanes} runs. */
   LaneKernel laneKernel() {
     return lanes;

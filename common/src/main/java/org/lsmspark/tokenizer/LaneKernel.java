@@ -35,6 +35,16 @@ abstract class LaneKernel {
    */
   abstract void score(float[] y, int first, int len, float[] out);
 
+  /**
+   * The same scores, listed: vector g of {@code [first, first + len)} is listed (in {@code vectors},
+   * ascending, its 16 scores at {@code scores[j * LANES, j * LANES + LANES)}) unless every lane's
+   * upper end {@code score + bounds[g]} lies below that lane's {@code floors[t]} (+∞ for a lane
+   * without a query). Returns how many are listed; {@code vectors} holds {@code len},
+   * {@code scores} LANES × len.
+   */
+  abstract int scoreListed(float[] y, int first, int len, float[] floors, float[] bounds, int[] vectors,
+      float[] scores);
+
   /** For the preselection's log line. */
   abstract String describe();
 

@@ -31,6 +31,23 @@ interface Preselection {
   }
 
   /**
+   * A visitor that wants only the scores that may still reach it: a preselection may deliver a
+   * block as the list of the vectors some query of a group may want ({@link #acceptListed})
+   * rather than every score ({@link #accept}, which it must still take).
+   */
+  interface FloorScores extends BlockScores {
+    /** Scores whose upper end (score + bound) lies below this are not wanted for {@code query}; it never falls. */
+    float floor(int query);
+
+    /**
+     * Scores of the listed vectors of a block, ascending, vector {@code vectors[j]}'s at
+     * {@code scores[offset + j * stride]}: every vector of the block not listed has an upper end
+     * below {@link #floor} as it was when the block began. Reuse rules as {@link #accept}'s.
+     */
+    void acceptListed(int query, float[] scores, int offset, int stride, int[] vectors, int count, float[] bounds);
+  }
+
+  /**
    * Every nonzero query's preselection scores against every distinct vector, block by block: a
    * query's blocks arrive in order, one visit finished before the next begins (possibly on another
    * thread), different queries may be visited concurrently. {@code unit} holds the queries row-major [n, dim], scaled to unit length (zero

@@ -92,23 +92,44 @@ final class TopKSelector {
     }
   }
 
+  /**
+   * Offers the listed rows' bounded scores, row {@code rows[j]}'s at {@code scores[offset + j * stride]}
+   * (bounds indexed by row), as {@link #offer(float[], int, int, int, float[])} does: rows left out
+   * must be ones that offer would skip (their upper end below the floor).
+   */
+  void offerListed(float[] scores, int offset, int stride, int[] rows, int count, float[] bounds) {
+    float floor = floor();
+    for (int j = 0; j < count; j++) {
+      int row = rows[j];
+      floor = offerBounded(row, scores[offset + j * stride], bounds[row], floor);
+    }
+    if (this.count > 4 * k + 1024) {
+      compact();
+    }
+  }
+
   private float offerEachBounded(float[] block, int from, int len, int firstRow, float[] bounds, float floor) {
     for (int j = 0; j < len; j++) {
-      float b = bounds[firstRow + j];
-      float hi = block[from + j] + b;
-      if (hi < floor) {
-        continue;
-      }
-      add(firstRow + j, hi);
-      float lo = block[from + j] - b;
-      if (heapSize < k) {
-        push(lo);
-        floor = floor();
-      } else if (lo > heap[0]) {
-        heap[0] = lo;
-        siftDown();
-        floor = floor();
-      }
+      floor = offerBounded(firstRow + j, block[from + j], bounds[firstRow + j], floor);
+    }
+    return floor;
+  }
+
+  /** Offers one score {@code s} with bound {@code b}; returns the new floor. */
+  private float offerBounded(int row, float s, float b, float floor) {
+    float hi = s + b;
+    if (hi < floor) {
+      return floor;
+    }
+    add(row, hi);
+    float lo = s - b;
+    if (heapSize < k) {
+      push(lo);
+      return floor();
+    } else if (lo > heap[0]) {
+      heap[0] = lo;
+      siftDown();
+      return floor();
     }
     return floor;
   }

@@ -1,6 +1,7 @@
 package org.lsmspark.tokenizer;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -44,6 +45,57 @@ final class VectorLaneKernel extends LaneKernel {
         }
       }
     }
+  }
+
+  @Override
+  int scoreListed(float[] y, int first, int len, float[] floors, float[] bounds, int[] vectors, float[] scores) {
+    return wide ? listed512(y, first, len, floors, bounds, vectors, scores)
+        : listed256(y, first, len, floors, bounds, vectors, scores);
+  }
+
+  private int listed512(float[] y, int first, int len, float[] floors, float[] bounds, int[] vectors,
+      float[] scores) {
+    FloatVector floor = FloatVector.fromArray(V512, floors, 0);
+    int count = 0;
+    for (int g = first, end = first + len; g < end; g++) {
+      FloatVector s = FloatVector.zero(V512);
+      for (int p = rowStart[g], e = rowStart[g + 1]; p < e; p++) {
+        s = s.add(FloatVector.fromArray(V512, y, terms[p] * LANES));
+      }
+      s = s.mul(scales[g]);
+      s.intoArray(scores, count * LANES); // kept only if listed: the next vector overwrites them otherwise
+      if (!s.add(bounds[g]).compare(VectorOperators.LT, floor).allTrue()) {
+        vectors[count++] = g;
+      }
+    }
+    return count;
+  }
+
+  private int listed256(float[] y, int first, int len, float[] floors, float[] bounds, int[] vectors,
+      float[] scores) {
+    FloatVector floorLo = FloatVector.fromArray(V256, floors, 0);
+    FloatVector floorHi = FloatVector.fromArray(V256, floors, 8);
+    int count = 0;
+    for (int g = first, end = first + len; g < end; g++) {
+      FloatVector lo = FloatVector.zero(V256);
+      FloatVector hi = FloatVector.zero(V256);
+      for (int p = rowStart[g], e = rowStart[g + 1]; p < e; p++) {
+        int b = terms[p] * LANES;
+        lo = lo.add(FloatVector.fromArray(V256, y, b));
+        hi = hi.add(FloatVector.fromArray(V256, y, b + 8));
+      }
+      float sc = scales[g];
+      lo = lo.mul(sc);
+      hi = hi.mul(sc);
+      lo.intoArray(scores, count * LANES);
+      hi.intoArray(scores, count * LANES + 8);
+      float bound = bounds[g];
+      if (!(lo.add(bound).compare(VectorOperators.LT, floorLo).allTrue()
+          && hi.add(bound).compare(VectorOperators.LT, floorHi).allTrue())) {
+        vectors[count++] = g;
+      }
+    }
+    return count;
   }
 
   /** Vectors {@code [first, first + n)}' sums times their scales into {@code tile[i * LANES ...]}. */

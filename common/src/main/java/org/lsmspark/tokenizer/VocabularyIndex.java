@@ -150,11 +150,25 @@ final class VocabularyIndex {
     for (int i = 0; i < n; i++) {
       selectors[i] = qNorms[i] > 0 ? new TopKSelector(k) : null;
     }
-    forEachBlock(unit, qNorms, (i, scores, from, len, first, bounds) -> {
-      if (bounds == null) {
-        selectors[i].offer(scores, from, len, first);
-      } else {
-        selectors[i].offer(scores, from, len, first, bounds);
+    forEachBlock(unit, qNorms, new Preselection.FloorScores() {
+      @Override
+      public void accept(int i, float[] scores, int from, int len, int first, float[] bounds) {
+        if (bounds == null) {
+          selectors[i].offer(scores, from, len, first);
+        } else {
+          selectors[i].offer(scores, from, len, first, bounds);
+        }
+      }
+
+      @Override
+      public float floor(int i) {
+        return selectors[i].floor();
+      }
+
+      @Override
+      public void acceptListed(int i, float[] scores, int offset, int stride, int[] vectors, int count,
+          float[] bounds) {
+        selectors[i].offerListed(scores, offset, stride, vectors, count, bounds);
       }
     });
     Hit[][] result = new Hit[n][];

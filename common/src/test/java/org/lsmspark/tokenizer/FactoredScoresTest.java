@@ -2,6 +2,7 @@ package org.lsmspark.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import net.jqwik.api.ForAll;
@@ -84,6 +85,15 @@ class FactoredScoresTest {
       outs.put(k.describe(), out);
     }
     assertFalse(f.loneQueryLayoutBuilt(), "built before a lone query needs it");
+    float[] floors = new float[FactoredScores.LANES];
+    for (int t = 0; t < floors.length; t++) { // a lane wanting all, nothing, or from a drawn floor on
+      int kind = rng.nextInt(4);
+      floors[t] = t >= lanes || kind == 0 ? Float.POSITIVE_INFINITY
+          : kind == 1 ? Float.NEGATIVE_INFINITY : (float) (rng.nextGaussian() * 0.3);
+    }
+    for (LaneKernel k : kernels(f.laneKernel())) {
+      listsWhatSomeLaneWants(k, xg, first, len, floors, f.bounds(), outs.get(k.describe()), "seed " + seed);
+    }
     for (int t = 0; t < lanes; t++) {
       float[] all = new float[f.vectors];
       java.util.Arrays.fill(all, Float.NaN); // every part must write every one of its vectors
@@ -107,6 +117,38 @@ class FactoredScoresTest {
         }
       }
     }
+  }
+
+  /**
+   * {@link LaneKernel#scoreListed} lists, ascending, exactly the vectors some lane wants (its score
+   * plus bound not below the lane's floor), each with the scores the block form gives (every lane's,
+   * bit for bit). Fails on a vector left out that a lane wants (a lost candidate), one listed that no
+   * lane wants, a floor compared the wrong way or in the wrong lane, scores kept from a vector left
+   * out, or listed scores that differ from the block's.
+   */
+  private static void listsWhatSomeLaneWants(LaneKernel k, float[] y, int first, int len, float[] floors,
+      float[] bounds, float[] block, String where) {
+    int[] vectors = new int[len];
+    float[] scores = new float[FactoredScores.LANES * len];
+    int count = k.scoreListed(y, first, len, floors, bounds, vectors, scores);
+    int j = 0;
+    for (int r = 0; r < len; r++) {
+      int g = first + r;
+      boolean wanted = false;
+      for (int t = 0; t < FactoredScores.LANES; t++) {
+        wanted |= block[t * len + r] + bounds[g] >= floors[t];
+      }
+      if (!wanted) {
+        continue;
+      }
+      assertTrue(j < count && vectors[j] == g, k.describe() + ": vector " + g + " not listed, " + where);
+      for (int t = 0; t < FactoredScores.LANES; t++) {
+        assertEquals(Float.floatToRawIntBits(block[t * len + r]), Float.floatToRawIntBits(scores[j * FactoredScores.LANES + t]),
+            k.describe() + ": vector " + g + " lane " + t + ", " + where);
+      }
+      j++;
+    }
+    assertEquals(j, count, k.describe() + ": listed vectors no lane wants, " + where);
   }
 
   /** The scalar kernel and, where this JVM runs the Vector API, both vector kernels, over the same columns. */
