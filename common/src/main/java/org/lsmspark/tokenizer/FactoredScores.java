@@ -44,7 +44,7 @@ import org.lsmspark.tokenizer.VocabularyIndex.Factors;
  * columns in that order, a pair's y the float sum of its two columns'. The vectors are CSR rows
  * of columns, one per distinct vector, and a group of up to {@link #LANES} queries holds y as
  * [columns][LANES], so each column reads one contiguous LANES-wide row of y into LANES sums held
- * in registers ({@link #scoreLanes}). A lone query is scored from a second layout of the columns,
+ * in registers ({@link LaneKernel}). A lone query is scored from a second layout of the columns,
  * sixteen vectors at a time ({@link #scoreAll}, {@link LoneQueryLayout}). Either way every score is
  * the defined one, so it depends on neither the group, the kernel nor the thread that computed it.
  */
@@ -257,20 +257,31 @@ final class FactoredScores {
    * Scores of the {@link #LANES} queries of {@code y} against vectors {@code [first, first + len)}:
    * {@code y} is [columns][LANES] with its pairs added ({@link #addPairs}; lanes without a query
    * zero), {@code out} (LANES × len) receives lane t's scores at {@code [t * len, t * len + len)},
-   * every lane written: a branch for fewer lanes, taken only by a batch's last group, cost the JIT a
-   * deoptimization and a recompilation during warm-up. Each lane is the vector's columns in order
-   * times its scale, the defined score, whichever {@link LaneKernel} runs.
+   * every lane written. Each lane is the vector's columns in order times its scale, the defined
+   * score, whichever {@link LaneKernel} runs. The block form, for visitors without floors (rank counts).
    */
   void scoreLanes(float[] y, int first, int len, float[] out) {
-    lanes.score(y, first, len, out);
+    float[] floors = new float[LANES];
+    Arrays.fill(floors, Float.NEGATIVE_INFINITY); // every vector listed, in order
+    float[] listed = new float[LANES * len];
+    lanes.scoreListed(y, first, len, floors, bounds, new int[len], listed);
+    for (int t = 0; t < LANES; t++) {
+      for (int r = 0; r < len; r++) {
+        out[t * len + r] = listed[r * LANES + t];
+      }
+    }
   }
 
-  /** {@link #scoreLanes}' scores, listed where some lane may want them ({@link LaneKernel#scoreListed}). */
+  /**
+   * {@link #scoreLanes}' scores, listed where some lane may want them ({@link LaneKernel#scoreListed}):
+   * every lane computed, a branch for fewer lanes (taken only by a batch's last group) cost the JIT
+   * a deoptimization and a recompilation during warm-up.
+   */
   int scoreListed(float[] y, int first, int len, float[] floors, int[] vectors, float[] scores) {
     return lanes.scoreListed(y, first, len, floors, bounds, vectors, scores);
   }
 
-  /** The lane kernel {@link #scoreLanes} runs. */
+  /** The lane kernel {@link #scoreListed} runs. */
   LaneKernel laneKernel() {
     return lanes;
   }

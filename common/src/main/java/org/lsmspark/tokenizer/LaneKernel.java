@@ -5,7 +5,8 @@ import java.lang.invoke.MethodType;
 
 /**
  * The lane kernel of {@link FactoredScores}: for {@link FactoredScores#LANES} queries at once, each
- * vector's sum of y over its columns, in the columns' order, times its scale. Two implementations
+ * vector's sum of y over its columns, in the columns' order, times its scale; vectors no lane wants
+ * are left out before their scores go anywhere. Two implementations
  * give the same floats: {@link ScalarLaneKernel} (16 sums in local variables) and
  * {@link VectorLaneKernel} (the JDK's incubating Vector API, one 512-bit or two 256-bit vectors of
  * sums), which the JVM offers only when started with {@code --add-modules=jdk.incubator.vector}.
@@ -29,18 +30,12 @@ abstract class LaneKernel {
   }
 
   /**
-   * Scores of the {@link FactoredScores#LANES} queries of {@code y} ([columns][LANES]) against
-   * vectors {@code [first, first + len)}: lane t's into {@code out[t * len, t * len + len)}, every
-   * lane written.
-   */
-  abstract void score(float[] y, int first, int len, float[] out);
-
-  /**
-   * The same scores, listed: vector g of {@code [first, first + len)} is listed (in {@code vectors},
-   * ascending, its 16 scores at {@code scores[j * LANES, j * LANES + LANES)}) unless every lane's
-   * upper end {@code score + bounds[g]} lies below that lane's {@code floors[t]} (+∞ for a lane
-   * without a query). Returns how many are listed; {@code vectors} holds {@code len},
-   * {@code scores} LANES × len.
+   * Scores of the {@link FactoredScores#LANES} queries of {@code y} ([columns][LANES], lanes
+   * without a query zero) against vectors {@code [first, first + len)}, listed: vector g is listed
+   * (in {@code vectors}, ascending, its 16 scores at {@code scores[j * LANES, j * LANES + LANES)})
+   * unless every lane's upper end {@code score + bounds[g]} lies below that lane's
+   * {@code floors[t]} (+∞ for a lane without a query; with every floor −∞ all are listed). Returns
+   * how many are listed; {@code vectors} holds {@code len}, {@code scores} LANES × len.
    */
   abstract int scoreListed(float[] y, int first, int len, float[] floors, float[] bounds, int[] vectors,
       float[] scores);

@@ -15,17 +15,6 @@ final class ScalarLaneKernel extends LaneKernel {
   }
 
   @Override
-  void score(float[] y, int first, int len, float[] out) {
-    float[] sums = new float[FactoredScores.LANES];
-    for (int r = 0; r < len; r++) {
-      sums(y, first + r, sums, 0);
-      for (int t = 0; t < FactoredScores.LANES; t++) {
-        out[t * len + r] = sums[t];
-      }
-    }
-  }
-
-  @Override
   int scoreListed(float[] y, int first, int len, float[] floors, float[] bounds, int[] vectors, float[] scores) {
     int count = 0;
     for (int r = 0; r < len; r++) {

@@ -7,10 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The lane kernel on the JDK's incubating Vector API: a vector's 16 sums are one 512-bit vector
  * (or two 256-bit ones), one load and one add per column where the scalar kernel makes 16 of each;
- * lane t still adds the same floats in the same order. Sixteen vectors' sums go to a 16 × 16 tile
- * that is then copied out lane by lane: writing each sum straight to its lane's row (16 stores 4 ×
- * len bytes apart) cost as much as the scalar kernel's sums themselves. Loaded only through
- * {@link LaneKernel}, when the module is resolved.
+ * lane t still adds the same floats in the same order, and one compare tests whether any lane
+ * wants the vector. Loaded only through {@link LaneKernel}, when the module is resolved.
  */
 final class VectorLaneKernel extends LaneKernel {
   private static final VectorSpecies<Float> V512 = FloatVector.SPECIES_512;
@@ -26,25 +24,6 @@ final class VectorLaneKernel extends LaneKernel {
 
   static int preferredBits() {
     return FloatVector.SPECIES_PREFERRED.vectorBitSize();
-  }
-
-  @Override
-  void score(float[] y, int first, int len, float[] out) {
-    float[] tile = new float[LANES * LANES];
-    for (int r0 = 0; r0 < len; r0 += LANES) {
-      int n = Math.min(LANES, len - r0);
-      if (wide) {
-        sums512(y, first + r0, n, tile);
-      } else {
-        sums256(y, first + r0, n, tile);
-      }
-      for (int t = 0; t < LANES; t++) {
-        int o = t * len + r0;
-        for (int i = 0; i < n; i++) {
-          out[o + i] = tile[i * LANES + t];
-        }
-      }
-    }
   }
 
   @Override
@@ -96,34 +75,6 @@ final class VectorLaneKernel extends LaneKernel {
       }
     }
     return count;
-  }
-
-  /** Vectors {@code [first, first + n)}' sums times their scales into {@code tile[i * LANES ...]}. */
-  private void sums512(float[] y, int first, int n, float[] tile) {
-    for (int i = 0; i < n; i++) {
-      int g = first + i;
-      FloatVector s = FloatVector.zero(V512);
-      for (int p = rowStart[g], end = rowStart[g + 1]; p < end; p++) {
-        s = s.add(FloatVector.fromArray(V512, y, terms[p] * LANES));
-      }
-      s.mul(scales[g]).intoArray(tile, i * LANES);
-    }
-  }
-
-  private void sums256(float[] y, int first, int n, float[] tile) {
-    for (int i = 0; i < n; i++) {
-      int g = first + i;
-      FloatVector lo = FloatVector.zero(V256);
-      FloatVector hi = FloatVector.zero(V256);
-      for (int p = rowStart[g], end = rowStart[g + 1]; p < end; p++) {
-        int b = terms[p] * LANES;
-        lo = lo.add(FloatVector.fromArray(V256, y, b));
-        hi = hi.add(FloatVector.fromArray(V256, y, b + 8));
-      }
-      float sc = scales[g];
-      lo.mul(sc).intoArray(tile, i * LANES);
-      hi.mul(sc).intoArray(tile, i * LANES + 8);
-    }
   }
 
   @Override

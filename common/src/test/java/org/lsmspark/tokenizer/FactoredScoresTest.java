@@ -16,11 +16,11 @@ import net.jqwik.api.constraints.IntRange;
  * {@code σ_g = (float) (1 / (‖t_g‖ ‖v_g‖))}, ‖t_g‖ the norm of its counts times idf. The columns
  * must expand to the vector's terms (pairs within pairs included). The lane
  * kernels ({@link ScalarLaneKernel}, 16 sums written out by hand, and {@link VectorLaneKernel}'s
- * 512- and 256-bit forms) and the lone-query kernel
+ * 512- and 256-bit forms, every vector listed, and the block form {@link FactoredScores#scoreLanes}) and the lone-query kernel
  * ({@link FactoredScores#scoreAll}, part by part, 16 vectors at a time) must give that float bit
  * for bit, whatever the lane count, the lane, the block of vectors or the part. A lane that reads
- * the wrong column of y or lands in the wrong output row (or lane), a vector kernel's tile copied out
- * to the wrong vector or not at all (a block's last, partial tile), terms copied out of order (another sum
+ * the wrong column of y or lands in the wrong output row (or lane), scores listed in the wrong place
+ * or order, terms copied out of order (another sum
  * order) or once whatever their count, a scale taken from another vector, a vector missing from or
  * repeated in the parts, a sum written to another vector's place, or padding that changes a sum
  * fails here even when the top k it would change survives the exact rescoring.
@@ -77,12 +77,26 @@ class FactoredScoresTest {
     f.addPairs(xg, FactoredScores.LANES);
     int first = rng.nextInt(f.vectors);
     int len = 1 + rng.nextInt(f.vectors - first);
-    java.util.Map<String, float[]> outs = new java.util.LinkedHashMap<>();
+    java.util.Map<String, float[]> outs = new java.util.LinkedHashMap<>(); // lane t's at [t * len + r]
+    float[] out = new float[FactoredScores.LANES * len];
+    java.util.Arrays.fill(out, Float.NaN);
+    f.scoreLanes(xg, first, len, out);
+    outs.put("block", out);
+    float[] noFloor = new float[FactoredScores.LANES];
+    java.util.Arrays.fill(noFloor, Float.NEGATIVE_INFINITY);
     for (LaneKernel k : kernels(f.laneKernel())) {
-      float[] out = new float[FactoredScores.LANES * len];
-      java.util.Arrays.fill(out, Float.NaN);
-      k.score(xg, first, len, out);
-      outs.put(k.describe(), out);
+      int[] vectors = new int[len];
+      float[] scores = new float[FactoredScores.LANES * len];
+      java.util.Arrays.fill(scores, Float.NaN);
+      assertEquals(len, k.scoreListed(xg, first, len, noFloor, f.bounds(), vectors, scores), k.describe());
+      float[] lanesOut = new float[FactoredScores.LANES * len];
+      for (int r = 0; r < len; r++) {
+        assertEquals(first + r, vectors[r], k.describe());
+        for (int t = 0; t < FactoredScores.LANES; t++) {
+          lanesOut[t * len + r] = scores[r * FactoredScores.LANES + t];
+        }
+      }
+      outs.put(k.describe(), lanesOut);
     }
     assertFalse(f.loneQueryLayoutBuilt(), "built before a lone query needs it");
     float[] floors = new float[FactoredScores.LANES];
@@ -92,7 +106,7 @@ class FactoredScoresTest {
           : kind == 1 ? Float.NEGATIVE_INFINITY : (float) (rng.nextGaussian() * 0.3);
     }
     for (LaneKernel k : kernels(f.laneKernel())) {
-      listsWhatSomeLaneWants(k, xg, first, len, floors, f.bounds(), outs.get(k.describe()), "seed " + seed);
+      listsWhatSomeLaneWants(k, xg, first, len, floors, f.bounds(), out, "seed " + seed);
     }
     for (int t = 0; t < lanes; t++) {
       float[] all = new float[f.vectors];

@@ -69,8 +69,10 @@ class LaneKernelTest {
       float[] y = new float[2 * FactoredScores.LANES];
       y[0] = 1f;
       y[FactoredScores.LANES] = 2f;
+      float[] floors = new float[FactoredScores.LANES];
+      java.util.Arrays.fill(floors, Float.NEGATIVE_INFINITY);
       float[] out = new float[FactoredScores.LANES];
-      k.score(y, 0, 1, out);
+      k.scoreListed(y, 0, 1, floors, new float[1], new int[1], out);
       System.out.println(k.describe() + " " + out[0]);
     }
   }
