@@ -137,12 +137,16 @@ final class FactoredPreselection implements Preselection {
     }
   }
 
-  /** Up to {@link FactoredScores#LANES} queries from {@code ys} row {@code from} (query numbers {@code live[liveFrom...]}) against every vector. */
+  /**
+   * Up to {@link FactoredScores#LANES} queries from {@code ys} row {@code from} (query numbers
+   * {@code live[liveFrom...]}) against every vector, block by block of the lane kernel's order:
+   * each block's vectors that no lane wants are left out in the kernel, before any score is
+   * copied or offered (the floors as they were when the block began, which only ever lie below
+   * the current ones).
+   */
   private static void scoreGroup(FactoredScores f, float[] ys, int[] live, int liveFrom, int from, int lanes,
       BlockScores visit) {
     int features = f.features;
-    int block = Math.max(1, Math.min(BLOCK, f.vectors));
-    float[] out = new float[FactoredScores.LANES * block];
     float[] yg = new float[f.columns * FactoredScores.LANES];
     for (int t = 0; t < lanes; t++) {
       int src = (from + t) * features;
@@ -151,29 +155,9 @@ final class FactoredPreselection implements Preselection {
       }
     }
     f.addPairs(yg, FactoredScores.LANES);
-    float[] bounds = f.bounds();
-    if (visit instanceof FloorScores wanting) {
-      scoreListed(f, yg, live, liveFrom, lanes, block, wanting);
-      return;
-    }
-    for (int start = 0; start < f.vectors; start += block) {
-      int len = Math.min(block, f.vectors - start);
-      f.scoreLanes(yg, start, len, out);
-      for (int t = 0; t < lanes; t++) {
-        visit.accept(live[liveFrom + t], out, t * len, len, start, bounds);
-      }
-    }
-  }
-
-  /**
-   * {@link #scoreGroup} for a visitor with floors: each block's vectors that no lane wants are left
-   * out in the kernel, before any score is copied or offered (the floors as they were when the
-   * block began, which only ever lie below the current ones).
-   */
-  private static void scoreListed(FactoredScores f, float[] yg, int[] live, int liveFrom, int lanes, int block,
-      FloorScores visit) {
     float[] floors = new float[FactoredScores.LANES];
     java.util.Arrays.fill(floors, Float.POSITIVE_INFINITY); // lanes without a query want nothing
+    int block = Math.max(1, Math.min(BLOCK, f.vectors));
     int[] vectors = new int[block];
     float[] scores = new float[FactoredScores.LANES * block];
     float[] bounds = f.bounds();

@@ -97,7 +97,7 @@ final class FactoredScores {
       }
     }
     this.wide = w;
-    this.lanes = LaneKernel.best(rowStart, terms, scales);
+    this.lanes = LaneKernel.best(rowStart, terms, scales, bounds);
     this.loneLayout = new Lazy<>(() -> {
       if (!loneQueries()) {
         throw new IllegalStateException(columns + " columns do not fit the lone-query layout's char terms");
@@ -192,7 +192,7 @@ final class FactoredScores {
 
   /**
    * C' = C diag(idf) in float, [dim, features] row-major: the matrix whose transpose times a unit
-   * query gives the y that {@link #scoreLanes} and {@link #scoreAll} read.
+   * query gives the y that {@link #scoreListed} and {@link #scoreAll} read.
    *
    * @param components C [dim, features], row-major
    */
@@ -242,7 +242,7 @@ final class FactoredScores {
 
   /**
    * Completes a y whose first {@link #features} columns are set, laid out [columns][width] (width
-   * 1 for {@link #scoreAll}, {@link #LANES} for {@link #scoreLanes}): the pair columns.
+   * 1 for {@link #scoreAll}, {@link #LANES} for {@link #scoreListed}): the pair columns.
    */
   void addPairs(float[] y, int width) {
     pairs.addPairs(y, features, width);
@@ -254,31 +254,14 @@ final class FactoredScores {
   }
 
   /**
-   * Scores of the {@link #LANES} queries of {@code y} against vectors {@code [first, first + len)}:
-   * {@code y} is [columns][LANES] with its pairs added ({@link #addPairs}; lanes without a query
-   * zero), {@code out} (LANES × len) receives lane t's scores at {@code [t * len, t * len + len)},
-   * every lane written. Each lane is the vector's columns in order times its scale, the defined
-   * score, whichever {@link LaneKernel} runs. The block form, for visitors without floors (rank counts).
-   */
-  void scoreLanes(float[] y, int first, int len, float[] out) {
-    float[] floors = new float[LANES];
-    Arrays.fill(floors, Float.NEGATIVE_INFINITY); // every vector listed, in order
-    float[] listed = new float[LANES * len];
-    lanes.scoreListed(y, first, len, floors, bounds, new int[len], listed);
-    for (int t = 0; t < LANES; t++) {
-      for (int r = 0; r < len; r++) {
-        out[t * len + r] = listed[r * LANES + t];
-      }
-    }
-  }
-
-  /**
-   * {@link #scoreLanes}' scores, listed where some lane may want them ({@link LaneKernel#scoreListed}):
-   * every lane computed, a branch for fewer lanes (taken only by a batch's last group) cost the JIT
-   * a deoptimization and a recompilation during warm-up.
+   * Scores of the {@link #LANES} queries of {@code y} ([columns][LANES] with its pairs added,
+   * {@link #addPairs}; lanes without a query zero) against the vectors at positions
+   * {@code [first, first + len)} of the lane kernel's order, listed where some lane may want them
+   * ({@link LaneKernel#scoreListed}). Every lane is computed: a branch for fewer lanes, taken only
+   * by a batch's last group, cost the JIT a deoptimization and a recompilation during warm-up.
    */
   int scoreListed(float[] y, int first, int len, float[] floors, int[] vectors, float[] scores) {
-    return lanes.scoreListed(y, first, len, floors, bounds, vectors, scores);
+    return lanes.scoreListed(y, first, len, floors, vectors, scores);
   }
 
   /** The lane kernel {@link #scoreListed} runs. */

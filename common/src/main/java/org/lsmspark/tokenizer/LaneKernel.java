@@ -18,40 +18,76 @@ abstract class LaneKernel {
   static final String PROPERTY = "lsm.decode.vector";
   private static final String MODULE = "jdk.incubator.vector";
 
-  /** Each vector's columns: CSR over {@code terms}. */
+  /** The vector at each position of the kernel's order: the vectors by column count, then by number. */
+  final int[] order;
+  /** Position i's columns: CSR over {@code terms}; its scale and bound. */
   final int[] rowStart;
   final int[] terms;
   final float[] scales;
+  final float[] bounds;
 
-  LaneKernel(int[] rowStart, int[] terms, float[] scales) {
-    this.rowStart = rowStart;
-    this.terms = terms;
-    this.scales = scales;
+  /**
+   * The kernel's copy of the vectors' columns, reordered so that vectors of equal column count
+   * are neighbours: the loop over a vector's columns then runs the same number of times as the
+   * last one's, and the branch that ends it is predicted (half the time a vector on a
+   * micro-benchmark of the full-size shape, 15.5 against 7.9 ns). The order changes which
+   * vectors a block holds, not a score, nor a result (the selector keeps the same candidates in
+   * any order).
+   *
+   * @param rowStart, terms each vector's columns (CSR, by vector number)
+   */
+  LaneKernel(int[] rowStart, int[] terms, float[] scales, float[] bounds) {
+    int n = scales.length;
+    this.order = java.util.stream.IntStream.range(0, n).boxed()
+        .sorted(java.util.Comparator.comparingInt((Integer g) -> rowStart[g + 1] - rowStart[g]))
+        .mapToInt(Integer::intValue).toArray();
+    this.rowStart = new int[n + 1];
+    this.terms = new int[terms.length];
+    this.scales = new float[n];
+    this.bounds = new float[n];
+    for (int i = 0; i < n; i++) {
+      int g = order[i];
+      int len = rowStart[g + 1] - rowStart[g];
+      System.arraycopy(terms, rowStart[g], this.terms, this.rowStart[i], len);
+      this.rowStart[i + 1] = this.rowStart[i] + len;
+      this.scales[i] = scales[g];
+      this.bounds[i] = bounds[g];
+    }
+  }
+
+  /** A kernel over another's layout (the same order). */
+  LaneKernel(LaneKernel layout) {
+    this.order = layout.order;
+    this.rowStart = layout.rowStart;
+    this.terms = layout.terms;
+    this.scales = layout.scales;
+    this.bounds = layout.bounds;
   }
 
   /**
    * Scores of the {@link FactoredScores#LANES} queries of {@code y} ([columns][LANES], lanes
-   * without a query zero) against vectors {@code [first, first + len)}, listed: vector g is listed
-   * (in {@code vectors}, ascending, its 16 scores at {@code scores[j * LANES, j * LANES + LANES)})
-   * unless every lane's upper end {@code score + bounds[g]} lies below that lane's
-   * {@code floors[t]} (+∞ for a lane without a query; with every floor −∞ all are listed). Returns
-   * how many are listed; {@code vectors} holds {@code len}, {@code scores} LANES × len.
+   * without a query zero) against the vectors at positions {@code [first, first + len)} of
+   * {@link #order}, listed: the vector at position i is listed (its number in {@code vectors}, in
+   * position order, its 16 scores at {@code scores[j * LANES, j * LANES + LANES)}) unless every
+   * lane's upper end {@code score + bound} lies below that lane's {@code floors[t]} (+∞ for a lane
+   * without a query; with every floor −∞ all are listed). Returns how many are listed;
+   * {@code vectors} holds {@code len}, {@code scores} LANES × len.
    */
-  abstract int scoreListed(float[] y, int first, int len, float[] floors, float[] bounds, int[] vectors,
-      float[] scores);
+  abstract int scoreListed(float[] y, int first, int len, float[] floors, int[] vectors, float[] scores);
 
   /** For the preselection's log line. */
   abstract String describe();
 
   /** The vector kernel when this JVM runs one (module resolved, 256-bit vectors or wider, not switched off), else the scalar one. */
-  static LaneKernel best(int[] rowStart, int[] terms, float[] scales) {
+  static LaneKernel best(int[] rowStart, int[] terms, float[] scales, float[] bounds) {
     int bits = vectorBits();
+    LaneKernel scalar = new ScalarLaneKernel(rowStart, terms, scales, bounds, "");
     if (bits >= 256) {
-      return vector(rowStart, terms, scales, bits >= 512);
+      return vector(scalar, bits >= 512);
     }
     String why = ModuleLayer.boot().findModule(MODULE).isEmpty() ? "start the JVM with --add-modules=" + MODULE
         : bits == 0 ? PROPERTY + "=false" : "no 256-bit vectors on this CPU";
-    return new ScalarLaneKernel(rowStart, terms, scales, why);
+    return new ScalarLaneKernel(scalar, why);
   }
 
   /** The float vector width the Vector API prefers here in bits; 0 without the module or with {@link #PROPERTY} false. */
@@ -70,15 +106,15 @@ abstract class LaneKernel {
   }
 
   /**
-   * The vector kernel, one 512-bit vector of sums ({@code wide}) or two 256-bit ones; only callable
+   * The vector kernel over {@code layout}'s order, one 512-bit vector of sums ({@code wide}) or two 256-bit ones; only callable
    * when the module is resolved. Called reflectively so that this class loads without it.
    */
-  static LaneKernel vector(int[] rowStart, int[] terms, float[] scales, boolean wide) {
+  static LaneKernel vector(LaneKernel layout, boolean wide) {
     try {
       return (LaneKernel) MethodHandles.lookup()
           .findConstructor(Class.forName("org.lsmspark.tokenizer.VectorLaneKernel"),
-              MethodType.methodType(void.class, int[].class, int[].class, float[].class, boolean.class))
-          .invoke(rowStart, terms, scales, wide);
+              MethodType.methodType(void.class, LaneKernel.class, boolean.class))
+          .invoke(layout, wide);
     } catch (Throwable e) {
       throw new IllegalStateException("the Vector API kernel does not load", e);
     }

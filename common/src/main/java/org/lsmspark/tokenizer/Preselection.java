@@ -28,23 +28,22 @@ interface Preselection {
    */
   interface BlockScores {
     void accept(int query, float[] scores, int from, int len, int firstVector, float[] bounds);
-  }
-
-  /**
-   * A visitor that wants only the scores that may still reach it: a preselection may deliver a
-   * block as the list of the vectors some query of a group may want ({@link #acceptListed})
-   * rather than every score ({@link #accept}, which it must still take).
-   */
-  interface FloorScores extends BlockScores {
-    /** Scores whose upper end (score + bound) lies below this are not wanted for {@code query}; it never falls. */
-    float floor(int query);
 
     /**
-     * Scores of the listed vectors of a block, ascending, vector {@code vectors[j]}'s at
-     * {@code scores[offset + j * stride]}: every vector of the block not listed has an upper end
-     * below {@link #floor} as it was when the block began. Reuse rules as {@link #accept}'s.
+     * A block's scores as a list, in no particular order: vector {@code vectors[j]}'s at
+     * {@code scores[offset + j * stride]} (with bounds, as {@link #accept}'s). Every vector of the
+     * block left out has an upper end (score + bound) below {@link #floor} as it was when the block
+     * began. Reuse rules as {@link #accept}'s.
      */
     void acceptListed(int query, float[] scores, int offset, int stride, int[] vectors, int count, float[] bounds);
+
+    /**
+     * Scores whose upper end lies below this are not wanted for {@code query}: a preselection may
+     * leave them out of {@link #acceptListed}. It must never fall; −∞ wants every score.
+     */
+    default float floor(int query) {
+      return Float.NEGATIVE_INFINITY;
+    }
   }
 
   /**

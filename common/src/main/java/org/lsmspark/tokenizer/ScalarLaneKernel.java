@@ -9,31 +9,36 @@ package org.lsmspark.tokenizer;
 final class ScalarLaneKernel extends LaneKernel {
   private final String why;
 
-  ScalarLaneKernel(int[] rowStart, int[] terms, float[] scales, String why) {
-    super(rowStart, terms, scales);
+  ScalarLaneKernel(int[] rowStart, int[] terms, float[] scales, float[] bounds, String why) {
+    super(rowStart, terms, scales, bounds);
+    this.why = why;
+  }
+
+  /** The scalar kernel over {@code layout}'s order. */
+  ScalarLaneKernel(LaneKernel layout, String why) {
+    super(layout);
     this.why = why;
   }
 
   @Override
-  int scoreListed(float[] y, int first, int len, float[] floors, float[] bounds, int[] vectors, float[] scores) {
+  int scoreListed(float[] y, int first, int len, float[] floors, int[] vectors, float[] scores) {
     int count = 0;
-    for (int r = 0; r < len; r++) {
-      int g = first + r;
+    for (int i = first, end = first + len; i < end; i++) {
       int at = count * FactoredScores.LANES;
-      sums(y, g, scores, at); // kept only if listed: the next vector overwrites them otherwise
-      float b = bounds[g];
+      sums(y, i, scores, at); // kept only if listed: the next vector overwrites them otherwise
+      float b = bounds[i];
       boolean wanted = false;
       for (int t = 0; t < FactoredScores.LANES; t++) {
         wanted |= !(scores[at + t] + b < floors[t]);
       }
       if (wanted) {
-        vectors[count++] = g;
+        vectors[count++] = order[i];
       }
     }
     return count;
   }
 
-  /** Vector g's 16 scores into {@code out[at, at + 16)}. */
+  /** The 16 scores of the vector at position g into {@code out[at, at + 16)}. */
   private void sums(float[] y, int g, float[] out, int at) {
     float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
     float s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;

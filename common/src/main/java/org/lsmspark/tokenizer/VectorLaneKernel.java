@@ -17,8 +17,8 @@ final class VectorLaneKernel extends LaneKernel {
 
   private final boolean wide;
 
-  VectorLaneKernel(int[] rowStart, int[] terms, float[] scales, boolean wide) {
-    super(rowStart, terms, scales);
+  VectorLaneKernel(LaneKernel layout, boolean wide) {
+    super(layout);
     this.wide = wide;
   }
 
@@ -27,13 +27,11 @@ final class VectorLaneKernel extends LaneKernel {
   }
 
   @Override
-  int scoreListed(float[] y, int first, int len, float[] floors, float[] bounds, int[] vectors, float[] scores) {
-    return wide ? listed512(y, first, len, floors, bounds, vectors, scores)
-        : listed256(y, first, len, floors, bounds, vectors, scores);
+  int scoreListed(float[] y, int first, int len, float[] floors, int[] vectors, float[] scores) {
+    return wide ? listed512(y, first, len, floors, vectors, scores) : listed256(y, first, len, floors, vectors, scores);
   }
 
-  private int listed512(float[] y, int first, int len, float[] floors, float[] bounds, int[] vectors,
-      float[] scores) {
+  private int listed512(float[] y, int first, int len, float[] floors, int[] vectors, float[] scores) {
     FloatVector floor = FloatVector.fromArray(V512, floors, 0);
     int count = 0;
     for (int g = first, end = first + len; g < end; g++) {
@@ -44,14 +42,13 @@ final class VectorLaneKernel extends LaneKernel {
       s = s.mul(scales[g]);
       s.intoArray(scores, count * LANES); // kept only if listed: the next vector overwrites them otherwise
       if (!s.add(bounds[g]).compare(VectorOperators.LT, floor).allTrue()) {
-        vectors[count++] = g;
+        vectors[count++] = order[g];
       }
     }
     return count;
   }
 
-  private int listed256(float[] y, int first, int len, float[] floors, float[] bounds, int[] vectors,
-      float[] scores) {
+  private int listed256(float[] y, int first, int len, float[] floors, int[] vectors, float[] scores) {
     FloatVector floorLo = FloatVector.fromArray(V256, floors, 0);
     FloatVector floorHi = FloatVector.fromArray(V256, floors, 8);
     int count = 0;
@@ -71,7 +68,7 @@ final class VectorLaneKernel extends LaneKernel {
       float bound = bounds[g];
       if (!(lo.add(bound).compare(VectorOperators.LT, floorLo).allTrue()
           && hi.add(bound).compare(VectorOperators.LT, floorHi).allTrue())) {
-        vectors[count++] = g;
+        vectors[count++] = order[g];
       }
     }
     return count;

@@ -150,7 +150,7 @@ final class VocabularyIndex {
     for (int i = 0; i < n; i++) {
       selectors[i] = qNorms[i] > 0 ? new TopKSelector(k) : null;
     }
-    forEachBlock(unit, qNorms, new Preselection.FloorScores() {
+    forEachBlock(unit, qNorms, new Preselection.BlockScores() {
       @Override
       public void accept(int i, float[] scores, int from, int len, int first, float[] bounds) {
         if (bounds == null) {
@@ -202,19 +202,31 @@ final class VocabularyIndex {
         }
       }
     }
-    forEachBlock(unit, qNorms, (i, scores, from, len, first, bounds) -> {
-      float hi = target[i] + MARGIN;
-      float lo = target[i] - MARGIN;
-      for (int j = 0; j < len; j++) {
-        int g = first + j;
-        float b = bounds == null ? 0f : bounds[g];
-        if (scores[from + j] + b < lo) {
-          continue;
+    forEachBlock(unit, qNorms, new Preselection.BlockScores() {
+      @Override
+      public void accept(int i, float[] scores, int from, int len, int first, float[] bounds) {
+        for (int j = 0; j < len; j++) {
+          count(i, first + j, scores[from + j], bounds == null ? 0f : bounds[first + j]);
+        }
+      }
+
+      @Override
+      public void acceptListed(int i, float[] scores, int offset, int stride, int[] vectors, int count,
+          float[] bounds) {
+        for (int j = 0; j < count; j++) {
+          count(i, vectors[j], scores[offset + j * stride], bounds[vectors[j]]);
+        }
+      }
+
+      /** Counts vector g's rows if they rank above query i's row (score s within b of the exact cosine). */
+      private void count(int i, int g, float s, float b) {
+        if (s + b < target[i] - MARGIN) {
+          return;
         }
         int members = groupStart[g + 1] - groupStart[g];
-        if (scores[from + j] - b > hi) {
+        if (s - b > target[i] + MARGIN) {
           above[i] += members;
-          continue;
+          return;
         }
         float exact = (float) cosine(queries[i], qNorms[i], uniqueRow[g]);
         if (exact > target[i]) {

@@ -16,7 +16,7 @@ import net.jqwik.api.constraints.IntRange;
  * {@code σ_g = (float) (1 / (‖t_g‖ ‖v_g‖))}, ‖t_g‖ the norm of its counts times idf. The columns
  * must expand to the vector's terms (pairs within pairs included). The lane
  * kernels ({@link ScalarLaneKernel}, 16 sums written out by hand, and {@link VectorLaneKernel}'s
- * 512- and 256-bit forms, every vector listed, and the block form {@link FactoredScores#scoreLanes}) and the lone-query kernel
+ * 512- and 256-bit forms, every vector listed) and the lone-query kernel
  * ({@link FactoredScores#scoreAll}, part by part, 16 vectors at a time) must give that float bit
  * for bit, whatever the lane count, the lane, the block of vectors or the part. A lane that reads
  * the wrong column of y or lands in the wrong output row (or lane), scores listed in the wrong place
@@ -75,28 +75,11 @@ class FactoredScoresTest {
       }
     }
     f.addPairs(xg, FactoredScores.LANES);
-    int first = rng.nextInt(f.vectors);
-    int len = 1 + rng.nextInt(f.vectors - first);
-    java.util.Map<String, float[]> outs = new java.util.LinkedHashMap<>(); // lane t's at [t * len + r]
-    float[] out = new float[FactoredScores.LANES * len];
-    java.util.Arrays.fill(out, Float.NaN);
-    f.scoreLanes(xg, first, len, out);
-    outs.put("block", out);
     float[] noFloor = new float[FactoredScores.LANES];
     java.util.Arrays.fill(noFloor, Float.NEGATIVE_INFINITY);
+    java.util.Map<String, float[][]> outs = new java.util.LinkedHashMap<>(); // [vector][lane]
     for (LaneKernel k : kernels(f.laneKernel())) {
-      int[] vectors = new int[len];
-      float[] scores = new float[FactoredScores.LANES * len];
-      java.util.Arrays.fill(scores, Float.NaN);
-      assertEquals(len, k.scoreListed(xg, first, len, noFloor, f.bounds(), vectors, scores), k.describe());
-      float[] lanesOut = new float[FactoredScores.LANES * len];
-      for (int r = 0; r < len; r++) {
-        assertEquals(first + r, vectors[r], k.describe());
-        for (int t = 0; t < FactoredScores.LANES; t++) {
-          lanesOut[t * len + r] = scores[r * FactoredScores.LANES + t];
-        }
-      }
-      outs.put(k.describe(), lanesOut);
+      outs.put(k.describe(), listAll(k, xg, f.vectors, noFloor, "seed " + seed));
     }
     assertFalse(f.loneQueryLayoutBuilt(), "built before a lone query needs it");
     float[] floors = new float[FactoredScores.LANES];
@@ -105,8 +88,10 @@ class FactoredScoresTest {
       floors[t] = t >= lanes || kind == 0 ? Float.POSITIVE_INFINITY
           : kind == 1 ? Float.NEGATIVE_INFINITY : (float) (rng.nextGaussian() * 0.3);
     }
+    int first = rng.nextInt(f.vectors);
+    int len = 1 + rng.nextInt(f.vectors - first);
     for (LaneKernel k : kernels(f.laneKernel())) {
-      listsWhatSomeLaneWants(k, xg, first, len, floors, f.bounds(), out, "seed " + seed);
+      listsWhatSomeLaneWants(k, xg, first, len, floors, f.bounds(), outs.get(k.describe()), "seed " + seed);
     }
     for (int t = 0; t < lanes; t++) {
       float[] all = new float[f.vectors];
@@ -124,40 +109,59 @@ class FactoredScoresTest {
         String where = "seed " + seed + ", lane " + t + " of " + lanes + ", vector " + g;
         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(all[g]), "lone: " + where);
         for (var e : outs.entrySet()) {
-          if (g >= first && g < first + len) {
-            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(e.getValue()[t * len + g - first]),
-                e.getKey() + ": " + where);
-          }
+          assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(e.getValue()[g][t]),
+              e.getKey() + ": " + where);
         }
       }
     }
   }
 
   /**
-   * {@link LaneKernel#scoreListed} lists, ascending, exactly the vectors some lane wants (its score
-   * plus bound not below the lane's floor), each with the scores the block form gives (every lane's,
-   * bit for bit). Fails on a vector left out that a lane wants (a lost candidate), one listed that no
-   * lane wants, a floor compared the wrong way or in the wrong lane, scores kept from a vector left
-   * out, or listed scores that differ from the block's.
+   * Every vector listed once, in the kernel's order, with no floor: its 16 scores by vector number.
+   * The order must hold the vectors by column count (what keeps the kernel's loop predictable).
+   */
+  private static float[][] listAll(LaneKernel k, float[] y, int n, float[] noFloor, String where) {
+    int[] vectors = new int[n];
+    float[] scores = new float[FactoredScores.LANES * n];
+    assertEquals(n, k.scoreListed(y, 0, n, noFloor, vectors, scores), k.describe() + ", " + where);
+    float[][] byVector = new float[n][];
+    for (int j = 0; j < n; j++) {
+      int g = vectors[j];
+      assertEquals(k.order[j], g, k.describe() + ": position " + j + ", " + where);
+      assertTrue(byVector[g] == null, k.describe() + ": vector " + g + " listed twice, " + where);
+      byVector[g] = java.util.Arrays.copyOfRange(scores, j * FactoredScores.LANES, (j + 1) * FactoredScores.LANES);
+      if (j > 0) {
+        assertTrue(k.rowStart[j + 1] - k.rowStart[j] >= k.rowStart[j] - k.rowStart[j - 1], "order at " + j);
+      }
+    }
+    return byVector;
+  }
+
+  /**
+   * {@link LaneKernel#scoreListed} over positions {@code [first, first + len)} lists, in position
+   * order, exactly the vectors some lane wants (its score plus bound not below the lane's floor),
+   * each with the scores it has with no floor (every lane's, bit for bit). Fails on a vector left out
+   * that a lane wants (a lost candidate), one listed that no lane wants, a floor compared the wrong
+   * way or in the wrong lane, a bound of another vector, or scores kept from a vector left out.
    */
   private static void listsWhatSomeLaneWants(LaneKernel k, float[] y, int first, int len, float[] floors,
-      float[] bounds, float[] block, String where) {
+      float[] bounds, float[][] all, String where) {
     int[] vectors = new int[len];
     float[] scores = new float[FactoredScores.LANES * len];
-    int count = k.scoreListed(y, first, len, floors, bounds, vectors, scores);
+    int count = k.scoreListed(y, first, len, floors, vectors, scores);
     int j = 0;
-    for (int r = 0; r < len; r++) {
-      int g = first + r;
+    for (int i = first; i < first + len; i++) {
+      int g = k.order[i];
       boolean wanted = false;
       for (int t = 0; t < FactoredScores.LANES; t++) {
-        wanted |= block[t * len + r] + bounds[g] >= floors[t];
+        wanted |= all[g][t] + bounds[g] >= floors[t];
       }
       if (!wanted) {
         continue;
       }
       assertTrue(j < count && vectors[j] == g, k.describe() + ": vector " + g + " not listed, " + where);
       for (int t = 0; t < FactoredScores.LANES; t++) {
-        assertEquals(Float.floatToRawIntBits(block[t * len + r]), Float.floatToRawIntBits(scores[j * FactoredScores.LANES + t]),
+        assertEquals(Float.floatToRawIntBits(all[g][t]), Float.floatToRawIntBits(scores[j * FactoredScores.LANES + t]),
             k.describe() + ": vector " + g + " lane " + t + ", " + where);
       }
       j++;
@@ -168,10 +172,10 @@ class FactoredScoresTest {
   /** The scalar kernel and, where this JVM runs the Vector API, both vector kernels, over the same columns. */
   static java.util.List<LaneKernel> kernels(LaneKernel k) {
     java.util.List<LaneKernel> all = new java.util.ArrayList<>();
-    all.add(new ScalarLaneKernel(k.rowStart, k.terms, k.scales, "test"));
+    all.add(new ScalarLaneKernel(k, "test"));
     if (LaneKernel.vectorBits() > 0) {
-      all.add(LaneKernel.vector(k.rowStart, k.terms, k.scales, true));
-      all.add(LaneKernel.vector(k.rowStart, k.terms, k.scales, false));
+      all.add(LaneKernel.vector(k, true));
+      all.add(LaneKernel.vector(k, false));
     }
     return all;
   }

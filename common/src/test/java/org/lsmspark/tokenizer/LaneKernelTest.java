@@ -20,12 +20,13 @@ class LaneKernelTest {
   private static final int[] ROW_START = {0, 2};
   private static final int[] TERMS = {0, 1};
   private static final float[] SCALES = {0.5f};
+  private static final float[] BOUNDS = {0f};
 
   @Test
   void theVectorKernelRunsWhereTheModuleIs() {
     int bits = LaneKernel.vectorBits();
     assertTrue(bits >= 128, "these tests run with --add-modules=jdk.incubator.vector: " + bits);
-    LaneKernel k = LaneKernel.best(ROW_START, TERMS, SCALES);
+    LaneKernel k = LaneKernel.best(ROW_START, TERMS, SCALES, BOUNDS);
     if (bits >= 256) {
       assertInstanceOf(VectorLaneKernel.class, k);
       assertEquals(bits >= 512 ? "Vector API lane kernel (512-bit)" : "Vector API lane kernel (2 × 256-bit)",
@@ -38,7 +39,7 @@ class LaneKernelTest {
     String before = System.getProperty(LaneKernel.PROPERTY);
     System.setProperty(LaneKernel.PROPERTY, "false");
     try {
-      LaneKernel k = LaneKernel.best(ROW_START, TERMS, SCALES);
+      LaneKernel k = LaneKernel.best(ROW_START, TERMS, SCALES, BOUNDS);
       assertInstanceOf(ScalarLaneKernel.class, k);
       assertEquals("scalar lane kernel (lsm.decode.vector=false for the Vector API one)", k.describe());
     } finally {
@@ -65,14 +66,14 @@ class LaneKernelTest {
   /** Run in a JVM without the module: the kernel it picks and one score. */
   static final class WithoutModule {
     public static void main(String[] args) {
-      LaneKernel k = LaneKernel.best(ROW_START, TERMS, SCALES);
+      LaneKernel k = LaneKernel.best(ROW_START, TERMS, SCALES, BOUNDS);
       float[] y = new float[2 * FactoredScores.LANES];
       y[0] = 1f;
       y[FactoredScores.LANES] = 2f;
       float[] floors = new float[FactoredScores.LANES];
       java.util.Arrays.fill(floors, Float.NEGATIVE_INFINITY);
       float[] out = new float[FactoredScores.LANES];
-      k.scoreListed(y, 0, 1, floors, new float[1], new int[1], out);
+      k.scoreListed(y, 0, 1, floors, new int[1], out);
       System.out.println(k.describe() + " " + out[0]);
     }
   }
