@@ -10,8 +10,8 @@ import java.lang.invoke.MethodType;
  * give the same floats: {@link ScalarLaneKernel} (16 sums in local variables) and
  * {@link VectorLaneKernel} (the JDK's incubating Vector API, one 512-bit or two 256-bit vectors of
  * sums), which the JVM offers only when started with {@code --add-modules=jdk.incubator.vector}.
- * {@link #best} takes the vector kernel whenever the JVM can run it: it scores the full-size
- * vocabulary 2-2.5× faster (docs/BENCHMARKS.md, session 11).
+ * {@link #best} takes the vector kernel whenever the JVM can run it: 13 % more windows a second
+ * end to end on the full-size v1 model (docs/BENCHMARKS.md, session 11).
  */
 abstract class LaneKernel {
   /** System property that, set to {@code false}, keeps the scalar kernel (for comparisons). */
@@ -29,12 +29,10 @@ abstract class LaneKernel {
   /**
    * The kernel's copy of the vectors' columns, reordered so that vectors of equal column count
    * are neighbours: the loop over a vector's columns then runs the same number of times as the
-   * last one's, and the branch that ends it is predicted (half the time a vector on a
-   * micro-benchmark of the full-size shape, 15.5 against 7.9 ns). The order changes which
+   * last one's, and the branch that ends it is predicted (10 % more windows a second end to end,
+   * v1 full-size, batch 256; docs/BENCHMARKS.md, session 11). The order changes which
    * vectors a block holds, not a score, nor a result (the selector keeps the same candidates in
-   * any order).
-   *
-   * @param rowStart, terms each vector's columns (CSR, by vector number)
+   * any order). {@code rowStart} and {@code terms} hold each vector's columns (CSR, by vector number).
    */
   LaneKernel(int[] rowStart, int[] terms, float[] scales, float[] bounds) {
     int n = scales.length;
@@ -81,13 +79,13 @@ abstract class LaneKernel {
   /** The vector kernel when this JVM runs one (module resolved, 256-bit vectors or wider, not switched off), else the scalar one. */
   static LaneKernel best(int[] rowStart, int[] terms, float[] scales, float[] bounds) {
     int bits = vectorBits();
-    LaneKernel scalar = new ScalarLaneKernel(rowStart, terms, scales, bounds, "");
+    LaneKernel layout = new ScalarLaneKernel(rowStart, terms, scales, bounds, "");
     if (bits >= 256) {
-      return vector(scalar, bits >= 512);
+      return vector(layout, bits >= 512);
     }
     String why = ModuleLayer.boot().findModule(MODULE).isEmpty() ? "start the JVM with --add-modules=" + MODULE
         : bits == 0 ? PROPERTY + "=false" : "no 256-bit vectors on this CPU";
-    return new ScalarLaneKernel(scalar, why);
+    return new ScalarLaneKernel(layout, why);
   }
 
   /** The float vector width the Vector API prefers here in bits; 0 without the module or with {@link #PROPERTY} false. */
