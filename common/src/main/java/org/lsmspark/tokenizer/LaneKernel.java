@@ -26,40 +26,48 @@ abstract class LaneKernel {
   final float[] scales;
   final float[] bounds;
 
-  /**
-   * The kernel's copy of the vectors' columns, reordered so that vectors of equal column count
-   * are neighbours: the loop over a vector's columns then runs the same number of times as the
-   * last one's, and the branch that ends it is predicted (10 % more windows a second end to end,
-   * v1 full-size, batch 256; docs/BENCHMARKS.md, session 11). The order changes which
-   * vectors a block holds, not a score, nor a result (the selector keeps the same candidates in
-   * any order). {@code rowStart} and {@code terms} hold each vector's columns (CSR, by vector number).
-   */
-  LaneKernel(int[] rowStart, int[] terms, float[] scales, float[] bounds) {
-    int n = scales.length;
-    this.order = java.util.stream.IntStream.range(0, n).boxed()
-        .sorted(java.util.Comparator.comparingInt((Integer g) -> rowStart[g + 1] - rowStart[g]))
-        .mapToInt(Integer::intValue).toArray();
-    this.rowStart = new int[n + 1];
-    this.terms = new int[terms.length];
-    this.scales = new float[n];
-    this.bounds = new float[n];
-    for (int i = 0; i < n; i++) {
-      int g = order[i];
-      int len = rowStart[g + 1] - rowStart[g];
-      System.arraycopy(terms, rowStart[g], this.terms, this.rowStart[i], len);
-      this.rowStart[i + 1] = this.rowStart[i] + len;
-      this.scales[i] = scales[g];
-      this.bounds[i] = bounds[g];
-    }
+  LaneKernel(Layout layout) {
+    this.order = layout.order();
+    this.rowStart = layout.rowStart();
+    this.terms = layout.terms();
+    this.scales = layout.scales();
+    this.bounds = layout.bounds();
   }
 
-  /** A kernel over another's layout (the same order). */
-  LaneKernel(LaneKernel layout) {
-    this.order = layout.order;
-    this.rowStart = layout.rowStart;
-    this.terms = layout.terms;
-    this.scales = layout.scales;
-    this.bounds = layout.bounds;
+  /** The order and arrays this kernel runs over (another kernel can share them). */
+  Layout layout() {
+    return new Layout(order, rowStart, terms, scales, bounds);
+  }
+
+  /** What a kernel reads, by position of its order: see the fields of the same names. */
+  record Layout(int[] order, int[] rowStart, int[] terms, float[] scales, float[] bounds) {
+    /**
+     * The vectors' columns, scales and bounds reordered so that vectors of equal column count are
+     * neighbours: the loop over a vector's columns then runs the same number of times as the last
+     * one's, and the branch that ends it is predicted (10 % more windows a second end to end, v1
+     * full-size, batch 256; docs/BENCHMARKS.md, session 11). The order changes which vectors a
+     * block holds, not a score, nor a result (the selector keeps the same candidates in any
+     * order). {@code rowStart} and {@code terms} hold each vector's columns (CSR, by vector number).
+     */
+    static Layout byColumnCount(int[] rowStart, int[] terms, float[] scales, float[] bounds) {
+      int n = scales.length;
+      int[] order = java.util.stream.IntStream.range(0, n).boxed()
+          .sorted(java.util.Comparator.comparingInt((Integer g) -> rowStart[g + 1] - rowStart[g]))
+          .mapToInt(Integer::intValue).toArray();
+      int[] starts = new int[n + 1];
+      int[] columns = new int[terms.length];
+      float[] sc = new float[n];
+      float[] bo = new float[n];
+      for (int i = 0; i < n; i++) {
+        int g = order[i];
+        int len = rowStart[g + 1] - rowStart[g];
+        System.arraycopy(terms, rowStart[g], columns, starts[i], len);
+        starts[i + 1] = starts[i] + len;
+        sc[i] = scales[g];
+        bo[i] = bounds[g];
+      }
+      return new Layout(order, starts, columns, sc, bo);
+    }
   }
 
   /**
@@ -79,7 +87,7 @@ abstract class LaneKernel {
   /** The vector kernel when this JVM runs one (module resolved, 256-bit vectors or wider, not switched off), else the scalar one. */
   static LaneKernel best(int[] rowStart, int[] terms, float[] scales, float[] bounds) {
     int bits = vectorBits();
-    LaneKernel layout = new ScalarLaneKernel(rowStart, terms, scales, bounds, "");
+    Layout layout = Layout.byColumnCount(rowStart, terms, scales, bounds);
     if (bits >= 256) {
       return vector(layout, bits >= 512);
     }
@@ -107,11 +115,11 @@ abstract class LaneKernel {
    * The vector kernel over {@code layout}'s order, one 512-bit vector of sums ({@code wide}) or two 256-bit ones; only callable
    * when the module is resolved. Called reflectively so that this class loads without it.
    */
-  static LaneKernel vector(LaneKernel layout, boolean wide) {
+  static LaneKernel vector(Layout layout, boolean wide) {
     try {
       return (LaneKernel) MethodHandles.lookup()
           .findConstructor(Class.forName("org.lsmspark.tokenizer.VectorLaneKernel"),
-              MethodType.methodType(void.class, LaneKernel.class, boolean.class))
+              MethodType.methodType(void.class, Layout.class, boolean.class))
           .invoke(layout, wide);
     } catch (Throwable e) {
       throw new IllegalStateException("the Vector API kernel does not load", e);

@@ -21,7 +21,7 @@ final class NativeBlas {
 
   /** From now on, in this JVM, every BLAS call runs on its caller's thread alone; logs the change once. */
   static void callersThreadOnly() {
-    if (SET.compareAndSet(false, true)) {
+    if (!SET.get() && SET.compareAndSet(false, true)) { // read first: called on every pooled decode
       Blas blas = Nd4j.factory().blas();
       int before = blas.getMaxThreads();
       blas.setMaxThreads(1);

@@ -9,13 +9,7 @@ package org.lsmspark.tokenizer;
 final class ScalarLaneKernel extends LaneKernel {
   private final String why;
 
-  ScalarLaneKernel(int[] rowStart, int[] terms, float[] scales, float[] bounds, String why) {
-    super(rowStart, terms, scales, bounds);
-    this.why = why;
-  }
-
-  /** The scalar kernel over {@code layout}'s order. */
-  ScalarLaneKernel(LaneKernel layout, String why) {
+  ScalarLaneKernel(Layout layout, String why) {
     super(layout);
     this.why = why;
   }

@@ -17,7 +17,7 @@ final class VectorLaneKernel extends LaneKernel {
 
   private final boolean wide;
 
-  VectorLaneKernel(LaneKernel layout, boolean wide) {
+  VectorLaneKernel(Layout layout, boolean wide) {
     super(layout);
     this.wide = wide;
   }

@@ -172,10 +172,10 @@ class FactoredScoresTest {
   /** The scalar kernel and, where this JVM runs the Vector API, both vector kernels, over the same columns. */
   static java.util.List<LaneKernel> kernels(LaneKernel k) {
     java.util.List<LaneKernel> all = new java.util.ArrayList<>();
-    all.add(new ScalarLaneKernel(k, "test"));
+    all.add(new ScalarLaneKernel(k.layout(), "test"));
     if (LaneKernel.vectorBits() > 0) {
-      all.add(LaneKernel.vector(k, true));
-      all.add(LaneKernel.vector(k, false));
+      all.add(LaneKernel.vector(k.layout(), true));
+      all.add(LaneKernel.vector(k.layout(), false));
     }
     return all;
   }
