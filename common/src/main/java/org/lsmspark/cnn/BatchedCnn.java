@@ -27,8 +27,9 @@ public final class BatchedCnn {
   private final FloatConv attention;
   private final FloatConv[] convs;
   private final FloatDense[] dense;
+  private final KernelRows rows;
 
-  private BatchedCnn(ModelConfig config, FloatConv attention, FloatConv[] convs, FloatDense[] dense) {
+  private BatchedCnn(ModelConfig config, FloatConv attention, FloatConv[] convs, FloatDense[] dense, KernelRows rows) {
     this.height = config.waveHeight();
     this.width = config.waveWidth();
     this.channels = config.channels();
@@ -37,23 +38,34 @@ public final class BatchedCnn {
     this.attention = attention;
     this.convs = convs;
     this.dense = dense;
+    this.rows = rows;
+  }
+
+  /** Which inner loops run, for the model's log line. */
+  public String describe() {
+    return rows.describe();
   }
 
   /** The CNN of a bundle whose tensors it has checked against model.json. */
   public static BatchedCnn of(ModelBundle bundle) {
+    return of(bundle, KernelRows.best());
+  }
+
+  /** {@link #of} on the given inner loops (tests compare them). */
+  static BatchedCnn of(ModelBundle bundle, KernelRows rows) {
     ModelConfig config = bundle.config();
     CnnConfig cnn = config.cnn();
     int c = config.channels();
     FloatConv attention = cnn.useAttention()
         ? new FloatConv(7, c, 1, bundle.tensor(WeightFiles.ATTENTION_KERNEL).toArray(),
-            bundle.tensor(WeightFiles.ATTENTION_BIAS).toArray(), null)
+            bundle.tensor(WeightFiles.ATTENTION_BIAS).toArray(), null, rows)
         : null;
     FloatConv[] convs = new FloatConv[cnn.convCount()];
     int in = c;
     for (int j = 0; j < convs.length; j++) {
       int out = cnn.convFilters().get(j);
       convs[j] = new FloatConv(cnn.convKernels().get(j), in, out, bundle.tensor(WeightFiles.convKernel(j)).toArray(),
-          bundle.tensor(WeightFiles.convBias(j)).toArray(), FloatNorm.of(bundle, WeightFiles.convBn(j)));
+          bundle.tensor(WeightFiles.convBias(j)).toArray(), FloatNorm.of(bundle, WeightFiles.convBn(j)), rows);
       in = out;
     }
     // the first dense layer's input: one value per filter, or the whole last map when flattened
@@ -63,12 +75,12 @@ public final class BatchedCnn {
     for (int j = 0; j < layers; j++) {
       int out = cnn.denseUnits().get(j);
       dense[j] = new FloatDense(in, out, bundle.tensor(WeightFiles.denseKernel(j)).toArray(),
-          bundle.tensor(WeightFiles.denseBias(j)).toArray(), FloatNorm.of(bundle, WeightFiles.denseBn(j)));
+          bundle.tensor(WeightFiles.denseBias(j)).toArray(), FloatNorm.of(bundle, WeightFiles.denseBn(j)), rows);
       in = out;
     }
     dense[layers] = new FloatDense(in, config.embeddingDim(), bundle.tensor(WeightFiles.OUTPUT_KERNEL).toArray(),
-        bundle.tensor(WeightFiles.OUTPUT_BIAS).toArray(), null);
-    return new BatchedCnn(config, attention, convs, dense);
+        bundle.tensor(WeightFiles.OUTPUT_BIAS).toArray(), null, rows);
+    return new BatchedCnn(config, attention, convs, dense, rows);
   }
 
   /** Values of one waveform: H × Wd × C. */

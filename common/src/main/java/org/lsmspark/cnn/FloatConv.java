@@ -8,7 +8,7 @@ import org.lsmspark.model.Tensor;
  *
  * <p>Loops run kernel tap and group of four input channels outermost, windows and pixels inside:
  * each slice of the kernel is loaded once per batch rather than once per pixel, and the innermost
- * loop (over output channels) is a plain float loop the JIT vectorizes. Every output value still
+ * loop (over output channels) is one of the {@link KernelRows}' vector loops. Every output value still
  * adds its terms in one fixed order (tap by tap, four channels at a time), so a window's result
  * does not depend on the other windows of its batch.
  */
@@ -22,8 +22,9 @@ final class FloatConv {
   private final FloatNorm norm;
   /** With one output, the kernel as one array [k·k·in] ({@link #applyOne}); else null. */
   private final float[] single;
+  private final KernelRows rows;
 
-  FloatConv(int k, int in, int out, float[] kernel, float[] bias, FloatNorm norm) {
+  FloatConv(int k, int in, int out, float[] kernel, float[] bias, FloatNorm norm, KernelRows rows) {
     if (kernel.length != k * k * in * out || bias.length != out) {
       throw new IllegalArgumentException("conv kernel has " + kernel.length + " values and bias " + bias.length
           + ", expected " + (k * k * in * out) + " and " + out + " for k " + k + ", " + in + " → " + out);
@@ -35,6 +36,7 @@ final class FloatConv {
     this.bias = bias;
     this.norm = norm;
     this.single = out == 1 ? kernel.clone() : null;
+    this.rows = rows;
   }
 
   /** The outputs of {@code n} maps of h×w×in stored back to back in {@code x}: n maps of h×w×out. */
@@ -78,11 +80,14 @@ final class FloatConv {
         }
       }
     }
-    float[] joined = KernelRows.join(y, out);
+    return normed(KernelRows.join(y, out));
+  }
+
+  private float[] normed(float[] y) {
     if (norm != null) {
-      norm.reluInPlace(joined, 0, joined.length);
+      norm.reluInPlace(y, 0, y.length);
     }
-    return joined;
+    return y;
   }
 
   /**
@@ -132,10 +137,7 @@ final class FloatConv {
         }
       }
     }
-    if (norm != null) {
-      norm.reluInPlace(y, 0, y.length);
-    }
-    return y;
+    return normed(y);
   }
 
   /**
@@ -166,11 +168,11 @@ final class FloatConv {
       }
     }
     if (c >= 0) {
-      KernelRows.add3(y, kernel[a], kernel[b], kernel[c], xa, xb, xc);
+      rows.add3(y, kernel[a], kernel[b], kernel[c], xa, xb, xc);
     } else if (b >= 0) {
-      KernelRows.add2(y, kernel[a], kernel[b], xa, xb);
+      rows.add2(y, kernel[a], kernel[b], xa, xb);
     } else if (a >= 0) {
-      KernelRows.add1(y, kernel[a], xa);
+      rows.add1(y, kernel[a], xa);
     }
   }
 
@@ -181,7 +183,7 @@ final class FloatConv {
    */
   private void accumulate4(float[] y, float x0, float x1, float x2, float x3, int r0) {
     if (x0 != 0f || x1 != 0f || x2 != 0f || x3 != 0f) {
-      KernelRows.add4(y, kernel[r0], kernel[r0 + 1], kernel[r0 + 2], kernel[r0 + 3], x0, x1, x2, x3);
+      rows.add4(y, kernel[r0], kernel[r0 + 1], kernel[r0 + 2], kernel[r0 + 3], x0, x1, x2, x3);
     }
   }
 

@@ -22,8 +22,9 @@ final class FloatDense {
   private final float[][] kernel;
   private final float[] bias;
   private final FloatNorm norm;
+  private final KernelRows rows;
 
-  FloatDense(int in, int out, float[] kernel, float[] bias, FloatNorm norm) {
+  FloatDense(int in, int out, float[] kernel, float[] bias, FloatNorm norm, KernelRows rows) {
     if (kernel.length != in * out || bias.length != out) {
       throw new IllegalArgumentException("dense kernel has " + kernel.length + " values and bias " + bias.length
           + ", expected " + (in * out) + " and " + out + " for " + in + " → " + out);
@@ -33,6 +34,7 @@ final class FloatDense {
     this.kernel = Tensor.rows(kernel, out);
     this.bias = bias;
     this.norm = norm;
+    this.rows = rows;
   }
 
   /** The outputs of {@code n} vectors of {@code in} values stored back to back in {@code x}. */
@@ -47,14 +49,14 @@ final class FloatDense {
       for (int b = 0; b < n; b++) {
         int xo = b * in;
         for (int i = from; i < to; i += 4) {
-          KernelRows.add4(y[b], kernel[i], kernel[i + 1], kernel[i + 2], kernel[i + 3], x[xo + i], x[xo + i + 1],
+          rows.add4(y[b], kernel[i], kernel[i + 1], kernel[i + 2], kernel[i + 3], x[xo + i], x[xo + i + 1],
               x[xo + i + 2], x[xo + i + 3]);
         }
       }
     }
     for (int i = grouped; i < in; i++) {
       for (int b = 0; b < n; b++) {
-        KernelRows.add1(y[b], kernel[i], x[b * in + i]);
+        rows.add1(y[b], kernel[i], x[b * in + i]);
       }
     }
     float[] joined = KernelRows.join(y, out);

@@ -78,9 +78,9 @@ final class LazyModel {
     }
     loadNanos = System.nanoTime() - t0;
     LOG.info(String.format(Locale.ROOT,
-        "model %s loaded from %s in %.2f s: %d vocabulary turns, %d terms, embedding %d, window %d",
+        "model %s loaded from %s in %.2f s: %d vocabulary turns, %d terms, embedding %d, window %d, CNN on %s",
         bundle.modelId(), options.modelDescription(), loadNanos / 1e9, tok.vocabularySize(), tok.featureCount(),
-        tok.embeddingDim(), model.windowSize()));
+        tok.embeddingDim(), model.windowSize(), model.cnnLoops()));
     return new Loaded(model, new WindowKey.Hasher(bundle.modelId(), bundle.fingerprint()));
   }
 }

@@ -53,6 +53,11 @@ public final class LsmModel {
     return waveform.height();
   }
 
+  /** The CNN's inner loops, for the load's log line. */
+  public String cnnLoops() {
+    return cnn.describe();
+  }
+
   /** Throws {@link IllegalArgumentException} naming what is wrong with {@code turns}. */
   public void checkWindow(List<String> turns) {
     if (turns == null) {

@@ -1,7 +1,7 @@
 package org.lsmspark.tokenizer;
 
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import org.lsmspark.simd.VectorApi;
 
 /**
  * The lane kernel of {@link FactoredScores}: for {@link FactoredScores#LANES} queries at once, each
@@ -10,14 +10,10 @@ import java.lang.invoke.MethodType;
  * give the same floats: {@link ScalarLaneKernel} (16 sums in local variables) and
  * {@link VectorLaneKernel} (the JDK's incubating Vector API, one 512-bit or two 256-bit vectors of
  * sums), which the JVM offers only when started with {@code --add-modules=jdk.incubator.vector}.
- * {@link #best} takes the vector kernel whenever the JVM can run it: 13 % more windows a second
+ * {@link #best} takes the vector kernel whenever the JVM can run it ({@link VectorApi}): 13 % more windows a second
  * end to end on the full-size v1 model (docs/BENCHMARKS.md, session 11).
  */
 abstract class LaneKernel {
-  /** System property that, set to {@code false}, keeps the scalar kernel (for comparisons). */
-  static final String PROPERTY = "lsm.decode.vector";
-  private static final String MODULE = "jdk.incubator.vector";
-
   /** The vector at each position of the kernel's order: the vectors by column count, then by number. */
   final int[] order;
   /** Position i's columns: CSR over {@code terms}; its scale and bound. */
@@ -84,45 +80,19 @@ abstract class LaneKernel {
   /** For the preselection's log line. */
   abstract String describe();
 
-  /** The vector kernel when this JVM runs one (module resolved, 256-bit vectors or wider, not switched off), else the scalar one. */
+  /** The vector kernel when this JVM runs one (256-bit vectors or wider), else the scalar one. */
   static LaneKernel best(int[] rowStart, int[] terms, float[] scales, float[] bounds) {
-    int bits = vectorBits();
+    int bits = VectorApi.bits();
     Layout layout = Layout.byColumnCount(rowStart, terms, scales, bounds);
-    if (bits >= 256) {
-      return vector(layout, bits >= 512);
-    }
-    String why = ModuleLayer.boot().findModule(MODULE).isEmpty() ? "start the JVM with --add-modules=" + MODULE
-        : bits == 0 ? PROPERTY + "=false" : "no 256-bit vectors on this CPU";
-    return new ScalarLaneKernel(layout, why);
-  }
-
-  /** The float vector width the Vector API prefers here in bits; 0 without the module or with {@link #PROPERTY} false. */
-  static int vectorBits() {
-    if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true")) || ModuleLayer.boot().findModule(MODULE).isEmpty()) {
-      return 0;
-    }
-    try {
-      return (int) MethodHandles.lookup()
-          .findStatic(Class.forName("org.lsmspark.tokenizer.VectorLaneKernel"), "preferredBits",
-              MethodType.methodType(int.class))
-          .invokeExact();
-    } catch (Throwable e) {
-      throw new IllegalStateException("the Vector API kernel does not load", e);
-    }
+    return bits >= 256 ? vector(layout, bits >= 512) : new ScalarLaneKernel(layout, VectorApi.scalarReason(256));
   }
 
   /**
-   * The vector kernel over {@code layout}'s order, one 512-bit vector of sums ({@code wide}) or two 256-bit ones; only callable
-   * when the module is resolved. Called reflectively so that this class loads without it.
+   * The vector kernel over {@code layout}'s order, one 512-bit vector of sums ({@code wide}) or two
+   * 256-bit ones; only callable when {@link VectorApi#bits} is not 0.
    */
   static LaneKernel vector(Layout layout, boolean wide) {
-    try {
-      return (LaneKernel) MethodHandles.lookup()
-          .findConstructor(Class.forName("org.lsmspark.tokenizer.VectorLaneKernel"),
-              MethodType.methodType(void.class, Layout.class, boolean.class))
-          .invoke(layout, wide);
-    } catch (Throwable e) {
-      throw new IllegalStateException("the Vector API kernel does not load", e);
-    }
+    return VectorApi.construct(MethodHandles.lookup(), LaneKernel.class, "org.lsmspark.tokenizer.VectorLaneKernel",
+        new Class<?>[] {Layout.class, boolean.class}, layout, wide);
   }
 }

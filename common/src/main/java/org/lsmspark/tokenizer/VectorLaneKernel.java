@@ -22,10 +22,6 @@ final class VectorLaneKernel extends LaneKernel {
     this.wide = wide;
   }
 
-  static int preferredBits() {
-    return FloatVector.SPECIES_PREFERRED.vectorBitSize();
-  }
-
   @Override
   int scoreListed(float[] y, int first, int len, float[] floors, int[] vectors, float[] scores) {
     return wide ? listed512(y, first, len, floors, vectors, scores) : listed256(y, first, len, floors, vectors, scores);

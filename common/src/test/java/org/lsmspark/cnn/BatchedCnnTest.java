@@ -95,6 +95,12 @@ class BatchedCnnTest {
       java.util.Arrays.fill(waves, (1 + i * 4) * size + row * rowSize, (1 + i * 4) * size + (row + 1) * rowSize, 0.0);
     }
     float[][] whole = cnn.forward(waves, size, n);
+    for (KernelRows rows : KernelRowsTest.all()) {
+      float[][] other = BatchedCnn.of(bundle, rows).forward(waves, size, n);
+      for (int j = 0; j < n; j++) {
+        assertArrayEquals(whole[j], other[j], rows.describe() + ", window " + j);
+      }
+    }
     for (int batch : new int[] {1, 7, 256}) {
       for (int from = 0; from < n; from += batch) {
         int m = Math.min(batch, n - from);

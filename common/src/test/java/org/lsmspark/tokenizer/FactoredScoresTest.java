@@ -173,7 +173,7 @@ class FactoredScoresTest {
   static java.util.List<LaneKernel> kernels(LaneKernel k) {
     java.util.List<LaneKernel> all = new java.util.ArrayList<>();
     all.add(new ScalarLaneKernel(k.layout(), "test"));
-    if (LaneKernel.vectorBits() > 0) {
+    if (org.lsmspark.simd.VectorApi.bits() > 0) {
       all.add(LaneKernel.vector(k.layout(), true));
       all.add(LaneKernel.vector(k.layout(), false));
     }

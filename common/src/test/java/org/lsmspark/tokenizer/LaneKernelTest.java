@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.lsmspark.simd.VectorApi;
 
 /**
  * Which lane kernel runs: the vector one wherever the JVM offers the module (these tests run with
@@ -24,7 +25,7 @@ class LaneKernelTest {
 
   @Test
   void theVectorKernelRunsWhereTheModuleIs() {
-    int bits = LaneKernel.vectorBits();
+    int bits = VectorApi.bits();
     assertTrue(bits >= 128, "these tests run with --add-modules=jdk.incubator.vector: " + bits);
     LaneKernel k = LaneKernel.best(ROW_START, TERMS, SCALES, BOUNDS);
     if (bits >= 256) {
@@ -36,17 +37,17 @@ class LaneKernelTest {
 
   @Test
   void thePropertySwitchesItOff() {
-    String before = System.getProperty(LaneKernel.PROPERTY);
-    System.setProperty(LaneKernel.PROPERTY, "false");
+    String before = System.getProperty(VectorApi.PROPERTY);
+    System.setProperty(VectorApi.PROPERTY, "false");
     try {
       LaneKernel k = LaneKernel.best(ROW_START, TERMS, SCALES, BOUNDS);
       assertInstanceOf(ScalarLaneKernel.class, k);
-      assertEquals("scalar lane kernel (lsm.decode.vector=false for the Vector API one)", k.describe());
+      assertEquals("scalar lane kernel (lsm.vector=false for the Vector API one)", k.describe());
     } finally {
       if (before == null) {
-        System.clearProperty(LaneKernel.PROPERTY);
+        System.clearProperty(VectorApi.PROPERTY);
       } else {
-        System.setProperty(LaneKernel.PROPERTY, before);
+        System.setProperty(VectorApi.PROPERTY, before);
       }
     }
   }
