@@ -47,9 +47,15 @@ abstract class LaneKernel {
      */
     static Layout byColumnCount(int[] rowStart, int[] terms, float[] scales, float[] bounds) {
       int n = scales.length;
-      int[] order = java.util.stream.IntStream.range(0, n).boxed()
-          .sorted(java.util.Comparator.comparingInt((Integer g) -> rowStart[g + 1] - rowStart[g]))
-          .mapToInt(Integer::intValue).toArray();
+      long[] byCount = new long[n]; // column count, then vector number: a primitive sort, no boxes
+      for (int g = 0; g < n; g++) {
+        byCount[g] = (long) (rowStart[g + 1] - rowStart[g]) << 32 | g;
+      }
+      java.util.Arrays.sort(byCount);
+      int[] order = new int[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = (int) byCount[i];
+      }
       int[] starts = new int[n + 1];
       int[] columns = new int[terms.length];
       float[] sc = new float[n];
