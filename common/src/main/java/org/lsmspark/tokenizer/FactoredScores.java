@@ -245,7 +245,16 @@ final class FactoredScores {
    * 1 for {@link #scoreAll}, {@link #LANES} for {@link #scoreListed}): the pair columns.
    */
   void addPairs(float[] y, int width) {
-    pairs.addPairs(y, features, width);
+    if (width == LANES) {
+      lanes.addPairs(y, pairs, features);
+    } else {
+      pairs.addPairs(y, features, width);
+    }
+  }
+
+  /** The merged pairs (tests run each kernel's {@link LaneKernel#addPairs} on them). */
+  TermPairs termPairs() {
+    return pairs;
   }
 
   /** Vectors whose bound exceeds {@link #WIDE}. */

@@ -83,6 +83,14 @@ abstract class LaneKernel {
    */
   abstract int scoreListed(float[] y, int first, int len, float[] floors, int[] vectors, float[] scores);
 
+  /**
+   * Fills the pair columns of {@code y} ([columns][LANES]), as {@link TermPairs#addPairs} defines
+   * them: each lane's float sum of the pair's two columns, in pair order.
+   */
+  void addPairs(float[] y, TermPairs pairs, int features) {
+    pairs.addPairs(y, features, FactoredScores.LANES);
+  }
+
   /** For the preselection's log line. */
   abstract String describe();
 

@@ -74,7 +74,19 @@ class FactoredScoresTest {
         xg[j * FactoredScores.LANES + t] = xs[t * features + j];
       }
     }
+    float[] features16 = xg.clone();
     f.addPairs(xg, FactoredScores.LANES);
+    for (LaneKernel k : kernels(f.laneKernel())) { // each kernel's pair columns, lane by lane as defined
+      float[] y = features16.clone();
+      k.addPairs(y, f.termPairs(), features);
+      for (int t = 0; t < lanes; t++) {
+        for (int p = 0; p < f.pairs(); p++) {
+          assertEquals(Float.floatToRawIntBits(ys[t][features + p]),
+              Float.floatToRawIntBits(y[(features + p) * FactoredScores.LANES + t]),
+              k.describe() + ": seed " + seed + ", pair " + p + ", lane " + t);
+        }
+      }
+    }
     float[] noFloor = new float[FactoredScores.LANES];
     java.util.Arrays.fill(noFloor, Float.NEGATIVE_INFINITY);
     java.util.Map<String, float[][]> outs = new java.util.LinkedHashMap<>(); // [vector][lane]

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.Locale;
 import org.lsmspark.inference.CacheStats;
 import org.lsmspark.inference.EngineOptions;
@@ -83,6 +76,9 @@ final class PredictCommand implements Callable<Integer> {
     if (!Files.isRegularFile(input)) {
       throw new Main.UserException("input " + input + " does not exist or is not a file");
     }
+    // one chunk per core at once, one engine thread each (legacy mode: the sequential baseline)
+    int cores = Runtime.getRuntime().availableProcessors();
+    int slots = engineArgs.legacyMode ? 1 : cores;
     EngineOptions engineOptions = EngineOptions.builder()
         .modelLocation(model.model)
         .lazyLoad(lazyLoad)
@@ -93,6 +89,7 @@ final class PredictCommand implements Callable<Integer> {
         .topK(engineArgs.topK)
         .decode(decodeMode)
         .decodeCheckRate(decodeCheckRate)
+        .threads(cores / slots)
         .build();
     Path tmp = output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".partial");
     long windows = 0;
@@ -103,30 +100,12 @@ final class PredictCommand implements Callable<Integer> {
     try (InferenceEngine engine = new InferenceEngine(engineOptions)) {
       boolean loadedBefore = engine.isLoaded();
       long t1 = System.nanoTime();
-      ExecutorService io = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "lsm-predict-io");
-        t.setDaemon(true);
-        return t;
-      });
       try (JsonLines lines = new JsonLines(input);
           BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        try {
-          // one I/O thread reads the next chunk and writes the last one while the engine scores;
-          // it runs its tasks in order, so lines are read and written in order
-          Future<List<Item>> next = io.submit(() -> readChunk(lines));
-          Future<Long> written = CompletableFuture.completedFuture(0L);
-          for (List<Item> chunk = await(next); !chunk.isEmpty(); chunk = await(next)) {
-            next = io.submit(() -> readChunk(lines));
-            List<WindowResult> results = score(engine, chunk);
-            failed += await(written);
-            List<Item> scored = chunk;
-            written = io.submit(() -> write(scored, results, out));
-            windows += chunk.size();
-          }
-          failed += await(written);
-        } finally {
-          stop(io); // before the files close: it may be writing when scoring fails
-        }
+        ChunkPipeline.Totals totals = ChunkPipeline.run(slots, () -> readChunk(lines), chunk -> score(engine, chunk),
+            (chunk, results) -> write(chunk, results, out));
+        windows = totals.items();
+        failed = totals.failed();
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(tmp);
         throw e;
@@ -231,41 +210,6 @@ final class PredictCommand implements Callable<Integer> {
       out.write('\n');
     }
     return failed;
-  }
-
-  /** A task's result; its exception as the task threw it. */
-  private static <T> T await(Future<T> task) throws IOException {
-    try {
-      return task.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while reading or writing");
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(c);
-    }
-  }
-
-  /**
-   * Stops the I/O thread, waiting up to a minute for the task it runs: only a failing run can leave
-   * one running, and its error, not this wait's, is the one to report.
-   */
-  private static void stop(ExecutorService io) {
-    io.shutdownNow();
-    try {
-      io.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private void write(ObjectNode row, Prediction prediction) {

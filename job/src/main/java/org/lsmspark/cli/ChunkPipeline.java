@@ -1,0 +1,132 @@
+package org.lsmspark.cli;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * {@code lsm predict}'s loop: one I/O thread reads the next chunk and writes scored ones, in input
+ * order, while up to {@code slots} chunks are scored at once, each by its own caller of the engine
+ * (one slot per core, each with one engine thread, as Spark runs one task per core). Small chunks
+ * do not share out among an engine's threads (batch 1: 2 threads scored no faster than 1), but
+ * chunks side by side do. With one slot the chunks are scored on the calling thread.
+ */
+final class ChunkPipeline {
+  /** The next chunk; an empty one at the end of the input. */
+  @FunctionalInterface
+  interface Source<C> {
+    C next() throws IOException;
+  }
+
+  /** Writes a scored chunk; returns how many of its items failed. */
+  @FunctionalInterface
+  interface Sink<C, R> {
+    long write(C chunk, R results) throws IOException;
+  }
+
+  /** Items read and items that failed. */
+  record Totals(long items, long failed) {}
+
+  private record Pending<C, R>(C chunk, Future<R> results) {}
+
+  private ChunkPipeline() {}
+
+  /**
+   * Reads, scores and writes every chunk, in order. What reading, scoring or writing throws is
+   * thrown as it was thrown (an interrupt as {@link InterruptedIOException}); the threads stop
+   * before this returns, so the caller may close its files.
+   */
+  static <C extends Collection<?>, R> Totals run(int slots, Source<C> read, Function<C, R> score, Sink<C, R> write)
+      throws IOException {
+    ExecutorService io = Executors.newSingleThreadExecutor(daemons("lsm-predict-io"));
+    ExecutorService scorers = slots > 1 ? Executors.newFixedThreadPool(slots, daemons("lsm-predict-score")) : null;
+    try {
+      Deque<Pending<C, R>> scoring = new ArrayDeque<>();
+      Future<C> next = io.submit(read::next);
+      Future<Long> written = CompletableFuture.completedFuture(0L);
+      long items = 0;
+      long failed = 0;
+      boolean more = true;
+      while (more || !scoring.isEmpty()) {
+        if (more) {
+          C chunk = await(next);
+          more = !chunk.isEmpty();
+          if (more) {
+            next = io.submit(read::next);
+            scoring.add(new Pending<>(chunk, scorers == null ? CompletableFuture.completedFuture(score.apply(chunk))
+                : scorers.submit(() -> score.apply(chunk))));
+            items += chunk.size();
+          }
+        }
+        if (!scoring.isEmpty() && (!more || scoring.size() >= slots)) {
+          Pending<C, R> head = scoring.poll();
+          R results = await(head.results());
+          failed += await(written);
+          written = io.submit(() -> write.write(head.chunk(), results));
+        }
+      }
+      failed += await(written);
+      return new Totals(items, failed);
+    } finally {
+      stop(scorers); // a failed run may leave chunks scoring, and a chunk being written
+      stop(io);
+    }
+  }
+
+  /** A task's result; its exception as the task threw it. */
+  private static <T> T await(Future<T> task) throws IOException {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading, scoring or writing");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(c);
+    }
+  }
+
+  /**
+   * Stops a pool, waiting up to a minute for the tasks it runs: only a failing run can leave one
+   * running, and its error, not this wait's, is the one to report.
+   */
+  private static void stop(ExecutorService pool) {
+    if (pool == null) {
+      return;
+    }
+    pool.shutdownNow();
+    try {
+      pool.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemons(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
