@@ -1,5 +1,7 @@
 package org.lsmspark.model;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -19,14 +21,35 @@ public final class Futures {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while " + doing, e);
     } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(c);
+      throw rethrown(e.getCause());
     }
+  }
+
+  /**
+   * {@link #get} for I/O work: an {@link IOException} the task threw comes back as thrown, and an
+   * interrupted wait as {@link InterruptedIOException} (which exit codes tell from other failures).
+   */
+  public static <T> T getIo(Future<T> task, String doing) throws IOException {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while " + doing);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw rethrown(e.getCause());
+    }
+  }
+
+  private static RuntimeException rethrown(Throwable c) {
+    if (c instanceof RuntimeException re) {
+      throw re;
+    }
+    if (c instanceof Error err) {
+      throw err;
+    }
+    return new IllegalStateException(c);
   }
 }

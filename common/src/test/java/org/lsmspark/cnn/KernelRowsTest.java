@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.lsmspark.simd.VectorApi;
+import org.lsmspark.simd.VectorApiTesting;
 
 /**
  * The inner loops' implementations give the same floats, bit for bit, for every length (the Vector
@@ -86,31 +84,15 @@ class KernelRowsTest {
 
   @Test
   void thePropertySwitchesThemOff() {
-    String before = System.getProperty(VectorApi.PROPERTY);
-    System.setProperty(VectorApi.PROPERTY, "false");
-    try {
-      KernelRows rows = KernelRows.best();
-      assertInstanceOf(ScalarKernelRows.class, rows);
-      assertEquals("scalar kernel rows (lsm.vector=false for the Vector API ones)", rows.describe());
-    } finally {
-      if (before == null) {
-        System.clearProperty(VectorApi.PROPERTY);
-      } else {
-        System.setProperty(VectorApi.PROPERTY, before);
-      }
-    }
+    KernelRows rows = VectorApiTesting.switchedOff(KernelRows::best);
+    assertInstanceOf(ScalarKernelRows.class, rows);
+    assertEquals("scalar kernel rows (lsm.vector=false for the Vector API ones)", rows.describe());
   }
 
   @Test
   void withoutTheModuleTheScalarRowsRunAConv() throws IOException, InterruptedException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-        WithoutModule.class.getName())).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
     assertEquals("scalar kernel rows (start the JVM with --add-modules=jdk.incubator.vector for the Vector API ones) 3.5",
-        out.strip());
+        VectorApiTesting.runWithoutModule(WithoutModule.class));
   }
 
   /** Run in a JVM without the module: the rows it picks and a 1×1 conv of 32 outputs. */

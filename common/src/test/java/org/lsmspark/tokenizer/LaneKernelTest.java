@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.lsmspark.simd.VectorApi;
+import org.lsmspark.simd.VectorApiTesting;
 
 /**
  * Which lane kernel runs: the vector one wherever the JVM offers the module (these tests run with
@@ -37,31 +35,15 @@ class LaneKernelTest {
 
   @Test
   void thePropertySwitchesItOff() {
-    String before = System.getProperty(VectorApi.PROPERTY);
-    System.setProperty(VectorApi.PROPERTY, "false");
-    try {
-      LaneKernel k = LaneKernel.best(ROW_START, TERMS, SCALES, BOUNDS);
-      assertInstanceOf(ScalarLaneKernel.class, k);
-      assertEquals("scalar lane kernel (lsm.vector=false for the Vector API one)", k.describe());
-    } finally {
-      if (before == null) {
-        System.clearProperty(VectorApi.PROPERTY);
-      } else {
-        System.setProperty(VectorApi.PROPERTY, before);
-      }
-    }
+    LaneKernel k = VectorApiTesting.switchedOff(() -> LaneKernel.best(ROW_START, TERMS, SCALES, BOUNDS));
+    assertInstanceOf(ScalarLaneKernel.class, k);
+    assertEquals("scalar lane kernel (lsm.vector=false for the Vector API one)", k.describe());
   }
 
   @Test
   void withoutTheModuleTheScalarKernelRunsAndScores() throws IOException, InterruptedException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-        WithoutModule.class.getName())).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
     assertEquals("scalar lane kernel (start the JVM with --add-modules=jdk.incubator.vector for the Vector API one) 1.5",
-        out.strip());
+        VectorApiTesting.runWithoutModule(WithoutModule.class));
   }
 
   /** Run in a JVM without the module: the kernel it picks and one score. */

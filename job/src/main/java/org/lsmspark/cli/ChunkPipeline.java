@@ -6,13 +6,13 @@ import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.lsmspark.model.Futures;
 
 /**
  * {@code lsm predict}'s loop: one I/O thread reads the next chunk and writes scored ones, in input
@@ -59,7 +59,7 @@ final class ChunkPipeline {
       boolean more = true;
       while (more || !scoring.isEmpty()) {
         if (more) {
-          C chunk = await(next);
+          C chunk = Futures.getIo(next, "reading");
           more = !chunk.isEmpty();
           if (more) {
             next = io.submit(read::next);
@@ -70,38 +70,16 @@ final class ChunkPipeline {
         }
         if (!scoring.isEmpty() && (!more || scoring.size() >= slots)) {
           Pending<C, R> head = scoring.poll();
-          R results = await(head.results());
-          failed += await(written);
+          R results = Futures.getIo(head.results(), "scoring");
+          failed += Futures.getIo(written, "writing");
           written = io.submit(() -> write.write(head.chunk(), results));
         }
       }
-      failed += await(written);
+      failed += Futures.getIo(written, "writing");
       return new Totals(items, failed);
     } finally {
       stop(scorers); // a failed run may leave chunks scoring, and a chunk being written
       stop(io);
-    }
-  }
-
-  /** A task's result; its exception as the task threw it. */
-  private static <T> T await(Future<T> task) throws IOException {
-    try {
-      return task.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while reading, scoring or writing");
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(c);
     }
   }
 
