@@ -43,6 +43,7 @@ public final class Futures {
     }
   }
 
+  /** Throws {@code c} itself when unchecked; otherwise returns the wrapper for the caller to throw. */
   private static RuntimeException rethrown(Throwable c) {
     if (c instanceof RuntimeException re) {
       throw re;
