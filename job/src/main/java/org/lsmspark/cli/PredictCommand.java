@@ -1,10 +1,7 @@
 package org.lsmspark.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,10 +15,8 @@ import org.lsmspark.inference.CacheStats;
 import org.lsmspark.inference.EngineOptions;
 import org.lsmspark.inference.EngineStats;
 import org.lsmspark.inference.InferenceEngine;
-import org.lsmspark.inference.Prediction;
 import org.lsmspark.inference.WindowResult;
 import org.lsmspark.tokenizer.DecodeMode;
-import org.lsmspark.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -101,7 +96,7 @@ final class PredictCommand implements Callable<Integer> {
       boolean loadedBefore = engine.isLoaded();
       long t1 = System.nanoTime();
       try (JsonLines lines = new JsonLines(input);
-          BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+          PredictionLines out = new PredictionLines(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), emitEmbedding)) {
         ChunkPipeline.Totals totals = ChunkPipeline.run(slots, () -> readChunk(lines), chunk -> score(engine, chunk),
             (chunk, results) -> write(chunk, results, out));
         windows = totals.items();
@@ -164,118 +159,47 @@ final class PredictCommand implements Callable<Integer> {
         StandardCharsets.UTF_8);
   }
 
-  /** The next chunk of at most a batch of items (blank lines skipped); empty at the end of the input. */
-  private List<Item> readChunk(JsonLines lines) throws IOException {
-    List<Item> chunk = new ArrayList<>(engineArgs.batchSize);
+  /** The next chunk of at most a batch of lines (blank lines skipped); empty at the end of the input. */
+  private List<WindowLine> readChunk(JsonLines lines) throws IOException {
+    List<WindowLine> chunk = new ArrayList<>(engineArgs.batchSize);
     while (chunk.size() < engineArgs.batchSize) {
       JsonLines.Line line = lines.next();
       if (line == null) {
         break;
       }
       if (line.text() == null || !line.text().isBlank()) {
-        chunk.add(Item.parse(line));
+        chunk.add(WindowLine.parse(line));
       }
     }
     return chunk;
   }
 
-  /** The results of a chunk's valid items, scored together. */
-  private List<WindowResult> score(InferenceEngine engine, List<Item> chunk) {
+  /** The results of a chunk's valid lines, scored together. */
+  private List<WindowResult> score(InferenceEngine engine, List<WindowLine> chunk) {
     List<List<String>> windows = new ArrayList<>();
-    for (Item item : chunk) {
-      if (item.error == null) {
-        windows.add(item.turns);
+    for (WindowLine line : chunk) {
+      if (line.error() == null) {
+        windows.add(line.turns());
       }
     }
     return engine.predictBatch(windows, engineArgs.topK);
   }
 
-  /** Writes every item of a chunk in order, with its result or error; returns the failures. */
-  private long write(List<Item> chunk, List<WindowResult> results, BufferedWriter out) throws IOException {
+  /** Writes every line of a chunk in order, with its result or error; returns the failures. */
+  private static long write(List<WindowLine> chunk, List<WindowResult> results, PredictionLines out) throws IOException {
     long failed = 0;
     int p = 0;
-    for (Item item : chunk) {
-      ObjectNode row = JSON.createObjectNode();
-      row.set("id", item.id);
-      WindowResult result = item.error == null ? results.get(p++) : null;
-      String error = item.error != null ? item.error
-          : result.isOk() ? null : "line " + item.line + ": " + result.error();
+    for (WindowLine line : chunk) {
+      WindowResult result = line.error() == null ? results.get(p++) : null;
+      String error = line.error() != null ? line.error()
+          : result.isOk() ? null : "line " + line.line() + ": " + result.error();
       if (error != null) {
-        row.put("error", error);
+        out.error(line.id(), error);
         failed++;
       } else {
-        write(row, result.prediction());
+        out.prediction(line.id(), result.prediction());
       }
-      out.write(JSON.writeValueAsString(row));
-      out.write('\n');
     }
     return failed;
-  }
-
-  private void write(ObjectNode row, Prediction prediction) {
-    row.put("predicted_text", prediction.predictedText());
-    row.put("confidence", prediction.confidence());
-    ArrayNode top = row.putArray("top_k");
-    for (Tokenizer.Candidate c : prediction.topK()) {
-      top.addObject().put("text", c.text()).put("score", c.score());
-    }
-    if (emitEmbedding) {
-      ArrayNode e = row.putArray("embedding");
-      for (float v : prediction.embedding()) {
-        e.add(v);
-      }
-    }
-  }
-
-  /** One input line: an id and a window, or an error that names what is wrong. */
-  private static final class Item {
-    final long line;
-    final JsonNode id;
-    final List<String> turns;
-    final String error;
-
-    private Item(long line, JsonNode id, List<String> turns, String error) {
-      this.line = line;
-      this.id = id;
-      this.turns = turns;
-      this.error = error;
-    }
-
-    private Item(JsonNode id, List<String> turns, String error) {
-      this(-1, id, turns, error);
-    }
-
-    /** Parses one line; the engine checks the window's length against the model. */
-    static Item parse(JsonLines.Line line) {
-      JsonNode lineNumber = JSON.getNodeFactory().numberNode(line.number());
-      if (line.error() != null) {
-        return new Item(lineNumber, null, "line " + line.number() + ": " + line.error());
-      }
-      JsonNode node;
-      try {
-        node = JSON.readTree(line.text());
-      } catch (IOException e) {
-        return new Item(lineNumber, null, "line " + line.number() + ": invalid JSON");
-      }
-      if (node == null || !node.isObject()) {
-        return new Item(lineNumber, null, "line " + line.number() + ": not a JSON object");
-      }
-      JsonNode id = node.get("id");
-      if (id == null || id.isNull() || id.isContainerNode()) {
-        return new Item(lineNumber, null, "line " + line.number() + ": no \"id\" (a string or number)");
-      }
-      JsonNode turns = node.get("turns");
-      if (turns == null || !turns.isArray()) {
-        return new Item(id, null, "line " + line.number() + ": no \"turns\" array");
-      }
-      List<String> texts = new ArrayList<>(turns.size());
-      for (int i = 0; i < turns.size(); i++) {
-        if (!turns.get(i).isTextual()) {
-          return new Item(id, null, "line " + line.number() + ": turn " + i + " is not a string");
-        }
-        texts.add(turns.get(i).asText());
-      }
-      return new Item(line.number(), id, texts, null);
-    }
   }
 }
