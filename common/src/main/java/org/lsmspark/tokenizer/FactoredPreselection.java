@@ -40,6 +40,14 @@ final class FactoredPreselection implements Preselection {
    * overwritten by the next query, so a new array's zeroing (~3 % of a batch-1 decode) bought nothing.
    */
   private final ThreadLocal<float[][]> loneScores = ThreadLocal.withInitial(() -> new float[FEW][]);
+  /**
+   * A thread's scratch arrays of {@link #forEachBlock} (y), kept between calls:
+   * every entry read is written first in each use, and new arrays (10 MB of y a chunk of 256
+   * queries, 0.8 MB a group) were 46 % of the bytes a Spark run allocated, each zeroed.
+   */
+  private final ThreadLocal<Scratch> chunkScratch = ThreadLocal.withInitial(Scratch::new);
+  /** The same for a group (the calling thread scores groups too, while it holds its chunk's). */
+  private final ThreadLocal<Scratch> groupScratch = ThreadLocal.withInitial(Scratch::new);
   /** The rows of C' as arrays of their own, for {@link #projectFew}; built on first use. */
   private final Lazy<float[][]> rows;
 
@@ -57,26 +65,32 @@ final class FactoredPreselection implements Preselection {
     FactoredScores f = scores;
     int[] live = IntStream.range(0, qNorms.length).filter(i -> qNorms[i] > 0).toArray();
     int features = f.features;
-    for (int c = 0; c < live.length; c += CHUNK) {
-      int m = Math.min(CHUNK, live.length - c);
-      int chunk = c;
-      if (m <= FEW && f.loneQueries()) {
-        scoreEach(f, projectFew(unit, live, chunk, m), live, chunk, visit);
-        continue;
+    Scratch mine = chunkScratch.get();
+    chunkScratch.remove(); // a call nested in this one (a fork-join join may run other work) gets arrays of its own
+    try {
+      for (int c = 0; c < live.length; c += CHUNK) {
+        int m = Math.min(CHUNK, live.length - c);
+        int chunk = c;
+        if (m <= FEW && f.loneQueries()) {
+          scoreEach(f, projectFew(unit, live, chunk, m), live, chunk, visit);
+          continue;
+        }
+        float[] q = new float[m * dim];
+        for (int i = 0; i < m; i++) {
+          System.arraycopy(unit, live[c + i] * dim, q, i * dim, dim);
+        }
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m, features}, 'c');
+        Nd4j.gemm(Nd4j.create(q, new long[] {m, dim}, 'c'), projection, y, false, false, 1.0, 0.0);
+        float[] ys = mine.ys(m * features);
+        y.data().asNioFloat().get(ys, 0, m * features);
+        int groups = (m + FactoredScores.LANES - 1) / FactoredScores.LANES;
+        IntStream.range(0, groups).parallel().forEach(gi -> {
+          int from = gi * FactoredScores.LANES;
+          scoreGroup(f, ys, live, chunk + from, from, Math.min(FactoredScores.LANES, m - from), visit);
+        });
       }
-      float[] q = new float[m * dim];
-      for (int i = 0; i < m; i++) {
-        System.arraycopy(unit, live[c + i] * dim, q, i * dim, dim);
-      }
-      INDArray y = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m, features}, 'c');
-      Nd4j.gemm(Nd4j.create(q, new long[] {m, dim}, 'c'), projection, y, false, false, 1.0, 0.0);
-      float[] ys = new float[m * features];
-      y.data().asNioFloat().get(ys, 0, ys.length);
-      int groups = (m + FactoredScores.LANES - 1) / FactoredScores.LANES;
-      IntStream.range(0, groups).parallel().forEach(gi -> {
-        int from = gi * FactoredScores.LANES;
-        scoreGroup(f, ys, live, chunk + from, from, Math.min(FactoredScores.LANES, m - from), visit);
-      });
+    } finally {
+      chunkScratch.set(mine);
     }
   }
 
@@ -144,22 +158,39 @@ final class FactoredPreselection implements Preselection {
    * copied or offered (the floors as they were when the block began, which only ever lie below
    * the current ones).
    */
-  private static void scoreGroup(FactoredScores f, float[] ys, int[] live, int liveFrom, int from, int lanes,
+  private void scoreGroup(FactoredScores f, float[] ys, int[] live, int liveFrom, int from, int lanes,
       BlockScores visit) {
+    Scratch mine = groupScratch.get();
+    groupScratch.remove();
+    try {
+      scoreGroup(f, ys, live, liveFrom, from, lanes, visit, mine);
+    } finally {
+      groupScratch.set(mine);
+    }
+  }
+
+  private static void scoreGroup(FactoredScores f, float[] ys, int[] live, int liveFrom, int from, int lanes,
+      BlockScores visit, Scratch mine) {
     int features = f.features;
-    float[] yg = new float[f.columns * FactoredScores.LANES];
-    for (int t = 0; t < lanes; t++) {
+    int block = Math.max(1, Math.min(BLOCK, f.vectors));
+    float[] yg = mine.yg(f.columns * FactoredScores.LANES);
+    for (int t = 0; t < FactoredScores.LANES; t++) {
       int src = (from + t) * features;
-      for (int j = 0; j < features; j++) {
-        yg[j * FactoredScores.LANES + t] = ys[src + j];
+      if (t < lanes) {
+        for (int j = 0; j < features; j++) {
+          yg[j * FactoredScores.LANES + t] = ys[src + j];
+        }
+      } else { // a lane without a query: zeros, as a new array held
+        for (int j = 0; j < features; j++) {
+          yg[j * FactoredScores.LANES + t] = 0;
+        }
       }
     }
     f.addPairs(yg, FactoredScores.LANES);
     float[] floors = new float[FactoredScores.LANES];
     java.util.Arrays.fill(floors, Float.POSITIVE_INFINITY); // lanes without a query want nothing
-    int block = Math.max(1, Math.min(BLOCK, f.vectors));
-    int[] vectors = new int[block];
-    float[] scores = new float[FactoredScores.LANES * block];
+    int[] vectors = mine.vectors(block);
+    float[] scores = mine.scores(FactoredScores.LANES * block);
     float[] bounds = f.bounds();
     for (int start = 0; start < f.vectors; start += block) {
       int len = Math.min(block, f.vectors - start);
@@ -170,6 +201,30 @@ final class FactoredPreselection implements Preselection {
       for (int t = 0; t < lanes; t++) {
         visit.acceptListed(live[liveFrom + t], scores, t, FactoredScores.LANES, vectors, count, bounds);
       }
+    }
+  }
+
+  /** One thread's reusable arrays, each grown to the largest size asked of it. */
+  private static final class Scratch {
+    private float[] ys = new float[0];
+    private float[] yg = new float[0];
+    private float[] scores = new float[0];
+    private int[] vectors = new int[0];
+
+    float[] ys(int n) {
+      return ys.length >= n ? ys : (ys = new float[n]);
+    }
+
+    float[] yg(int n) {
+      return yg.length >= n ? yg : (yg = new float[n]);
+    }
+
+    float[] scores(int n) {
+      return scores.length >= n ? scores : (scores = new float[n]);
+    }
+
+    int[] vectors(int n) {
+      return vectors.length >= n ? vectors : (vectors = new int[n]);
     }
   }
 

@@ -84,6 +84,29 @@ class FactoredPreselectionTest {
   }
 
   /**
+   * Batches of 130, 20 (a full group and one of 4 lanes) and 130 queries decoded in turn on one
+   * thread, whose y and group arrays are kept from batch to batch: each is what an index of its own
+   * decodes. Catches a kept array read past what its batch wrote.
+   */
+  @Property(tries = 4)
+  void batchesDecodedInTurnOnOneThreadAreBatchesDecodedAlone(@ForAll long seed) throws Exception {
+    Random rng = new Random(seed);
+    Model m = model(rng, 2000 + rng.nextInt(2000), rng.nextInt(4));
+    VocabularyIndex kept = m.index(VocabularyIndex.Preselect.FACTORED);
+    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(1);
+    try {
+      for (int n : new int[] {130, 20, 130}) {
+        float[][] queries = queries(rng, m, n);
+        VocabularyIndex.Hit[][] got = pool.submit(() -> kept.topK(queries, 5)).get();
+        VocabularyIndex fresh = m.index(VocabularyIndex.Preselect.FACTORED);
+        assertArrayEquals(fresh.topK(queries, 5), got, "seed " + seed + ", " + n + " queries");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
    * Lone queries (the query-by-query path, whose score arrays each thread keeps for its next query)
    * decoded by four threads at once: each result is the one decoded alone before. Catches score
    * arrays shared between threads, and a query reading scores left by the one before.
