@@ -11,7 +11,7 @@ import java.util.List;
  * One input line of {@code lsm predict}: its id and window, or an error that names what is wrong.
  * Read with Jackson's streaming parser, not its tree model: a line is read once, field by field,
  * and the JIT has far less code to compile while a short run is scoring (the tree model's
- * deserializer was the largest single compilation of a 5,000-window run).
+ * deserializer was among the largest compilations of a 5,000-window run).
  *
  * @param line the 1-based line number
  * @param id the id to write back; the line number when the line has none
