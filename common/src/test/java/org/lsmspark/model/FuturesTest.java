@@ -28,15 +28,9 @@ class FuturesTest {
 
   @Test
   void anInterruptedWaitKeepsTheInterruptAndSaysWhatItWaitedFor() {
-    FutureTask<String> never = new FutureTask<>(() -> "never run");
-    Thread.currentThread().interrupt();
-    try {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> Futures.get(never, "scoring a chunk"));
-      assertEquals("interrupted while scoring a chunk", e.getMessage());
-      assertTrue(Thread.currentThread().isInterrupted());
-    } finally {
-      Thread.interrupted();
-    }
+    IllegalStateException e = thrownWhileInterrupted(IllegalStateException.class,
+        never -> Futures.get(never, "scoring a chunk"));
+    assertEquals("interrupted while scoring a chunk", e.getMessage());
   }
 
   /** The I/O form: an IOException as the task threw it, an interrupt as InterruptedIOException, the rest as {@link Futures#get}. */
@@ -51,14 +45,26 @@ class FuturesTest {
     Exception checked = new Exception("checked");
     assertSame(checked, assertThrows(IllegalStateException.class,
         () -> Futures.getIo(CompletableFuture.failedFuture(checked), "x")).getCause());
+    InterruptedIOException e = thrownWhileInterrupted(InterruptedIOException.class,
+        never -> Futures.getIo(never, "writing"));
+    assertEquals("interrupted while writing", e.getMessage());
+  }
+
+  /** What waiting on a task that never runs throws from an interrupted thread, which must stay interrupted. */
+  private static <T extends Throwable> T thrownWhileInterrupted(Class<T> type, Wait wait) {
     FutureTask<String> never = new FutureTask<>(() -> "never run");
     Thread.currentThread().interrupt();
     try {
-      InterruptedIOException e = assertThrows(InterruptedIOException.class, () -> Futures.getIo(never, "writing"));
-      assertEquals("interrupted while writing", e.getMessage());
+      T e = assertThrows(type, () -> wait.on(never));
       assertTrue(Thread.currentThread().isInterrupted());
+      return e;
     } finally {
       Thread.interrupted();
     }
+  }
+
+  @FunctionalInterface
+  private interface Wait {
+    void on(FutureTask<String> task) throws Exception;
   }
 }
