@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelDirectory;
 import org.lsmspark.tokenizer.DecodeMode;
+import org.lsmspark.tokenizer.NativeBlas;
 import org.lsmspark.tokenizer.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ final class LazyModel {
 
   private Loaded load() {
     long t0 = System.nanoTime();
+    NativeBlas.startInBackground(); // while the model is read and its decode laid out
     ModelBundle bundle;
     if (options.modelLocation() != null) {
       bundle = ModelDirectory.read(options.modelLocation());

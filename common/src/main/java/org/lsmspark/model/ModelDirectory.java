@@ -1,8 +1,8 @@
 package org.lsmspark.model;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +28,7 @@ import org.apache.hadoop.fs.Path;
  * a {@link ModelFormatException} naming the file.
  */
 public final class ModelDirectory {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final JsonFactory JSON = new JsonFactory();
 
   private ModelDirectory() {}
 
@@ -48,28 +47,37 @@ public final class ModelDirectory {
           throw new ModelFormatException(ModelJson.FILE, "files does not list " + required);
         }
       }
+      // each file read, verified and parsed on its own (in parallel); the first failure in the
+      // listing's order is the one reported, whatever finished first
+      List<Map.Entry<String, String>> listed = List.copyOf(files.entrySet());
+      List<Object> read = listed.parallelStream().map(e -> {
+        try {
+          return readListed(fs, dir, e.getKey(), e.getValue());
+        } catch (RuntimeException x) {
+          return x;
+        }
+      }).toList();
       List<String> terms = null;
       List<String> vocabulary = null;
       Map<String, Tensor> tensors = new TreeMap<>();
       Map<String, String> kept = new TreeMap<>();
-      for (Map.Entry<String, String> e : files.entrySet()) {
-        String name = e.getKey();
-        byte[] bytes = readFile(fs, dir, name);
-        String actual = Sha256.hex(bytes);
-        if (!actual.equals(e.getValue())) {
-          throw new ModelFormatException(name, "SHA-256 " + actual + " does not match " + e.getValue()
-              + " listed in model.json (corrupt or modified file)");
+      for (int i = 0; i < listed.size(); i++) {
+        Object value = read.get(i);
+        if (value instanceof RuntimeException x) {
+          throw x;
         }
-        if (name.equals(WeightFiles.TERMS)) {
-          terms = lines(bytes, name);
-        } else if (name.equals(WeightFiles.VOCAB)) {
-          vocabulary = jsonStrings(bytes, name);
-        } else if (name.endsWith(WeightFiles.NPY)) {
-          tensors.put(name, Npy.read(bytes, name));
-        } else {
+        String name = listed.get(i).getKey();
+        if (value == null) {
           continue; // verified, but not part of the model proper (e.g. a README)
         }
-        kept.put(name, e.getValue());
+        if (name.equals(WeightFiles.TERMS)) {
+          terms = strings(value);
+        } else if (name.equals(WeightFiles.VOCAB)) {
+          vocabulary = strings(value);
+        } else {
+          tensors.put(name, (Tensor) value);
+        }
+        kept.put(name, listed.get(i).getValue());
       }
       return ModelBundle.read(parsed.config(), terms, vocabulary, tensors, kept);
     } catch (ModelFormatException e) {
@@ -97,6 +105,32 @@ public final class ModelDirectory {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write model directory " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A listed file read and checked against its SHA-256: the terms' or the vocabulary's strings,
+   * a weight's tensor, or null for a file that is not part of the model.
+   */
+  private static Object readListed(FileSystem fs, Path dir, String name, String sha256) {
+    byte[] bytes = readFile(fs, dir, name);
+    String actual = Sha256.hex(bytes);
+    if (!actual.equals(sha256)) {
+      throw new ModelFormatException(name, "SHA-256 " + actual + " does not match " + sha256
+          + " listed in model.json (corrupt or modified file)");
+    }
+    if (name.equals(WeightFiles.TERMS)) {
+      return lines(bytes, name);
+    } else if (name.equals(WeightFiles.VOCAB)) {
+      return jsonStrings(bytes, name);
+    } else if (name.endsWith(WeightFiles.NPY)) {
+      return Npy.read(bytes, name);
+    }
+    return null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> strings(Object value) {
+    return (List<String>) value;
   }
 
   /** The files every model of this configuration must list. */
@@ -172,16 +206,19 @@ public final class ModelDirectory {
     return out;
   }
 
+  /** Each line one JSON string and nothing else (streamed: no tree a line). */
   private static List<String> jsonStrings(byte[] bytes, String name) {
-    List<String> out = new ArrayList<>();
     List<String> lines = lines(bytes, name);
+    List<String> out = new ArrayList<>(lines.size());
     for (int i = 0; i < lines.size(); i++) {
-      try {
-        JsonNode n = JSON.readTree(lines.get(i));
-        if (n == null || !n.isTextual()) {
+      try (JsonParser p = JSON.createParser(lines.get(i))) {
+        if (p.nextToken() != JsonToken.VALUE_STRING) {
           throw new ModelFormatException(name, "line " + (i + 1) + " is not a JSON string");
         }
-        out.add(n.asText());
+        out.add(p.getText());
+        if (p.nextToken() != null) {
+          throw new ModelFormatException(name, "line " + (i + 1) + " is not a JSON string");
+        }
       } catch (IOException e) {
         throw new ModelFormatException(name, "line " + (i + 1) + " is not valid JSON");
       }

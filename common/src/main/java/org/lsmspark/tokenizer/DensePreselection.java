@@ -35,6 +35,7 @@ final class DensePreselection implements Preselection {
    * @param vectorRow a representative row of each distinct vector
    */
   DensePreselection(float[] values, double[] norms, int[] vectorRow, int dim, int blockRows) {
+    NativeBlas.ready();
     this.dim = dim;
     List<INDArray> list = new ArrayList<>();
     int unique = vectorRow.length;

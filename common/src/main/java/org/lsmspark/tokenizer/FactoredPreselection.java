@@ -55,6 +55,7 @@ final class FactoredPreselection implements Preselection {
   FactoredPreselection(FactoredScores scores, float[] components, int dim) {
     this.scores = scores;
     this.dim = dim;
+    NativeBlas.ready();
     float[] scaled = scores.projection(components);
     this.projection = Nd4j.create(scaled, new long[] {dim, scores.features}, 'c');
     this.rows = new Lazy<>(() -> Tensor.rows(scaled, scores.features));
