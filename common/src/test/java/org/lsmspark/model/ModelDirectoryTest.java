@@ -73,6 +73,23 @@ class ModelDirectoryTest {
   }
 
   @Test
+  void withEveryFileCorruptTheFirstListedIsNamedEveryTime() throws IOException {
+    // the files are read in parallel: the one reported must not be whichever failed first
+    Path dir = copyGolden();
+    ModelJson.Parsed parsed = ModelJson.parse(Files.readAllBytes(dir.resolve(ModelJson.FILE)));
+    for (String name : parsed.files().keySet()) {
+      Path f = dir.resolve(name);
+      byte[] bytes = Files.readAllBytes(f);
+      bytes[bytes.length - 1] ^= 0x01;
+      Files.write(f, bytes);
+    }
+    String first = parsed.files().keySet().iterator().next();
+    for (int i = 0; i < 10; i++) {
+      assertEquals(dir.resolve(first).toString(), refused(dir).file());
+    }
+  }
+
+  @Test
   void truncatedNpyNamesTheFile() throws IOException {
     Path dir = copyGolden();
     Path f = dir.resolve("reservoir/layer1.bias.npy");
