@@ -167,14 +167,7 @@ public final class LsmScorer extends Transformer {
     Dataset<Row> turns = Corpus.turns(dataset.toDF(), "the input", columns());
     SparkSession spark = dataset.sparkSession();
     ModelBundle bundle = loadModel(spark);
-    // one broadcast per model per Spark application: a stopped context's broadcasts are gone
-    String key = spark.sparkContext().applicationId() + "/" + bundle.fingerprint();
-    Broadcast<byte[]> bytes = BROADCASTS.computeIfAbsent(key, k -> {
-      String f = bundle.fingerprint();
-      byte[] b = bundle.toBytes();
-      LOG.info("broadcasting model {} ({}): {} MiB", bundle.modelId(), f.substring(0, 12), b.length >> 20);
-      return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(b);
-    });
+    Broadcast<byte[]> bytes = broadcastModel(spark);
     PartitionScorer.Metrics metrics = newMetrics(spark);
     int partitions = (Integer) $(numPartitions) > 0 ? (Integer) $(numPartitions)
         : spark.sessionState().conf().numShufflePartitions();
@@ -202,6 +195,21 @@ public final class LsmScorer extends Transformer {
       lastBundlePath = $(modelPath);
     }
     return lastBundle;
+  }
+
+  /**
+   * The model's bytes broadcast to the executors ({@link #loadModel} first): once per model per
+   * Spark application, since a stopped context's broadcasts are gone.
+   */
+  public Broadcast<byte[]> broadcastModel(SparkSession spark) {
+    ModelBundle bundle = loadModel(spark);
+    String key = spark.sparkContext().applicationId() + "/" + bundle.fingerprint();
+    return BROADCASTS.computeIfAbsent(key, k -> {
+      String f = bundle.fingerprint();
+      byte[] b = bundle.toBytes();
+      LOG.info("broadcasting model {} ({}): {} MiB", bundle.modelId(), f.substring(0, 12), b.length >> 20);
+      return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(b);
+    });
   }
 
   /** The accumulators of the last {@link #transform}; read them after an action on its result. */

@@ -115,7 +115,12 @@ public record RunManifest(String runId, String modelId, String modelFingerprint,
   @JsonPropertyOrder({"entries", "estimated_bytes", "evictions", "hits", "requests", "hit_rate"})
   public record Cache(long entries, long estimatedBytes, long evictions, long hits, long requests, double hitRate) {}
 
-  /** Phase durations in seconds; {@code scoring_task_seconds} is summed over tasks. */
+  /**
+   * Phase durations in seconds: preparing (the output table opened and checked, the model read on
+   * the driver and broadcast, the input opened), scoring and writing (the turns read and shuffled
+   * into conversations, scored, written, committed), verifying (the committed rows counted);
+   * {@code scoring_task_seconds} is summed over tasks.
+   */
   @JsonPropertyOrder({"prepare_seconds", "score_and_write_seconds", "verify_seconds", "total_seconds",
       "scoring_task_seconds"})
   public record Durations(double prepareSeconds, double scoreAndWriteSeconds, double verifySeconds,

@@ -62,8 +62,12 @@ public final class ScoreJob {
     LsmScorer scorer = scorer(r);
     ModelBundle bundle = scorer.loadModel(spark);
     Dataset<Row> raw = Corpus.load(spark, r.input(), r.inputFormat());
-    Dataset<Row> scored = scorer.transform(raw);
+    scorer.transformSchema(raw.schema()); // a missing column is refused before the model is broadcast
+    scorer.broadcastModel(spark);
+    // scoring starts before transform: the plan becoming an RDD runs the shuffle that groups the
+    // turns into conversations (the adaptive planner materializes it there)
     long t1 = System.nanoTime();
+    Dataset<Row> scored = scorer.transform(raw);
     LOG.info("run {}: scoring {} with model {} into {} table {} (run_date {})", runId, Redaction.path(r.input()),
         bundle.modelId(), r.outputFormat().label(), sink.displayName(), r.runDate());
 
