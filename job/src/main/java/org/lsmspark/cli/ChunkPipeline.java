@@ -5,10 +5,13 @@ import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -48,8 +51,10 @@ final class ChunkPipeline {
    */
   static <C extends Collection<?>, R> Totals run(int slots, Source<C> read, Function<C, R> score, Sink<C, R> write)
       throws IOException {
-    ExecutorService io = Executors.newSingleThreadExecutor(daemons("lsm-predict-io"));
-    ExecutorService scorers = slots > 1 ? Executors.newFixedThreadPool(slots, daemons("lsm-predict-score")) : null;
+    Daemons threads = new Daemons();
+    ExecutorService io = Executors.newSingleThreadExecutor(threads.named("lsm-predict-io"));
+    ExecutorService scorers = slots > 1 ? Executors.newFixedThreadPool(slots, threads.named("lsm-predict-score"))
+        : null;
     try {
       Deque<Pending<C, R>> scoring = new ArrayDeque<>();
       Future<C> next = io.submit(read::next);
@@ -80,6 +85,7 @@ final class ChunkPipeline {
     } finally {
       stop(scorers); // a failed run may leave chunks scoring, and a chunk being written
       stop(io);
+      threads.join();
     }
   }
 
@@ -99,12 +105,33 @@ final class ChunkPipeline {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemons(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+  /**
+   * Makes the pools' daemon threads and joins them: a pool's termination is signalled from its last
+   * thread before that thread ends, so "terminated" alone would let one outlive {@link #run}.
+   */
+  private static final class Daemons {
+    private final List<Thread> started = new CopyOnWriteArrayList<>();
+
+    ThreadFactory named(String name) {
+      AtomicInteger n = new AtomicInteger();
+      return r -> {
+        Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+        t.setDaemon(true);
+        started.add(t);
+        return t;
+      };
+    }
+
+    /** Waits up to ten seconds in all for the stopped pools' threads to end. */
+    void join() {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      try {
+        for (Thread t : started) {
+          TimeUnit.NANOSECONDS.timedJoin(t, Math.max(1, deadline - System.nanoTime()));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }
