@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
-import org.apache.spark.broadcast.Broadcast;
 import org.lsmspark.inference.EngineOptions;
 import org.lsmspark.inference.EngineStats;
 import org.lsmspark.inference.InferenceEngine;
@@ -15,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One inference engine per model and settings per executor JVM, shared by every task and thread
- * there, with its caches. The engine loads lazily: the broadcast bytes are deserialized once,
- * by the first task that has windows to score, and that task's accumulator counts the load.
+ * there, with its caches. The engine loads lazily, by the first task that has windows to score
+ * (the shipped model deserialized there once, if it was broadcast), and that task's accumulator
+ * counts the load.
  *
  * <p>Engines outlive runs, and their counters with them. Rather than reset a shared engine (its
  * caches serve the next run, and concurrent runs may share it), each run's figures are the
@@ -54,15 +54,15 @@ final class ExecutorEngines {
    * The loaded engine for this model and settings, loading it in this task if it is the first;
    * the first call of run {@code runId} here records the engine's baseline for that run.
    */
-  static RunEngine get(String runId, String fingerprint, Broadcast<byte[]> bytes, ScoreSettings s,
-      CountsByKey loads) {
+  static RunEngine get(String runId, ShippedModel model, ScoreSettings s, CountsByKey loads) {
+    String fingerprint = model.fingerprint();
     int threads = engineThreads(SparkEnv.get() == null ? null : SparkEnv.get().conf());
     String key = fingerprint + "/" + s.cacheSize() + "/" + s.cacheMemoryBytes() + "/" + s.batchSize() + "/"
         + s.legacyMode() + "/" + s.decode() + "/" + s.decodeCheckRate() + "/" + threads;
     LOADS.set(loads);
     try {
       InferenceEngine engine = ENGINES.computeIfAbsent(key, k -> new InferenceEngine(EngineOptions.builder()
-          .bundleSource(() -> load(fingerprint, bytes))
+          .bundleSource(() -> load(model))
           .lazyLoad(true)
           .cacheSize(s.cacheSize())
           .cacheMemoryBytes(s.cacheMemoryBytes())
@@ -98,19 +98,18 @@ final class ExecutorEngines {
     return SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
   }
 
-  private static ModelBundle load(String fingerprint, Broadcast<byte[]> bytes) {
+  private static ModelBundle load(ShippedModel model) {
     long t0 = System.nanoTime();
-    byte[] b = bytes.value();
-    ModelBundle bundle = ModelBundle.fromBytes(b);
-    if (!bundle.fingerprint().equals(fingerprint)) {
-      throw new IllegalStateException("broadcast model has fingerprint " + bundle.fingerprint() + ", expected " + fingerprint);
-    }
+    ModelBundle bundle = model.bundle();
     CountsByKey loads = LOADS.get();
     if (loads != null) {
       loads.add(executorId());
     }
-    LOG.info("executor {}: model {} ({}) deserialized from {} MiB of broadcast bytes in {} ms", executorId(),
-        bundle.modelId(), fingerprint.substring(0, 12), b.length >> 20, (System.nanoTime() - t0) / 1_000_000);
+    if (model.broadcast()) {
+      LOG.info("executor {}: model {} ({}) deserialized from {} MiB of broadcast bytes in {} ms", executorId(),
+          bundle.modelId(), model.fingerprint().substring(0, 12), model.broadcastBytes() >> 20,
+          (System.nanoTime() - t0) / 1_000_000);
+    }
     return bundle;
   }
 }

@@ -5,8 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -31,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The scorer as a Spark ML {@link Transformer}: one row per turn in ({@code conversation},
  * {@code turn index}, {@code text} columns, names set by params), one prediction row out per
  * window, with the schema {@link ScoreSchema#SCORED}. The driver reads and verifies the model
- * once, broadcasts its Kryo bytes, and each executor JVM deserializes them once.
+ * once and ships it ({@link ShippedModel}): its Kryo bytes broadcast and deserialized once per
+ * executor JVM, or, with a local master, the driver's bundle itself.
  */
 public final class LsmScorer extends Transformer {
   private static final Logger LOG = LoggerFactory.getLogger(LsmScorer.class);
@@ -58,7 +57,7 @@ public final class LsmScorer extends Transformer {
   private transient PartitionScorer.Metrics lastMetrics;
   private transient ModelBundle lastBundle;
   private transient String lastBundlePath;
-  private static final ConcurrentHashMap<String, Broadcast<byte[]>> BROADCASTS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, ShippedModel> SHIPPED = new ConcurrentHashMap<>();
 
   public LsmScorer() {
     this(Identifiable.randomUID("lsmScorer"));
@@ -167,7 +166,7 @@ public final class LsmScorer extends Transformer {
     Dataset<Row> turns = Corpus.turns(dataset.toDF(), "the input", columns());
     SparkSession spark = dataset.sparkSession();
     ModelBundle bundle = loadModel(spark);
-    Broadcast<byte[]> bytes = broadcastModel(spark);
+    ShippedModel shipped = shipped(spark);
     PartitionScorer.Metrics metrics = newMetrics(spark);
     int partitions = (Integer) $(numPartitions) > 0 ? (Integer) $(numPartitions)
         : spark.sessionState().conf().numShufflePartitions();
@@ -175,8 +174,8 @@ public final class LsmScorer extends Transformer {
         .repartition(partitions, col(Corpus.CONVERSATION))
         .sortWithinPartitions(Corpus.CONVERSATION, Corpus.TURN_INDEX);
     // each pass has an id of its own: executors keep their engines' baselines per pass
-    PartitionScorer scorer = new PartitionScorer(UUID.randomUUID().toString(), bytes, bundle.fingerprint(),
-        bundle.modelId(), bundle.config().windowSize(), settings, metrics);
+    PartitionScorer scorer = new PartitionScorer(UUID.randomUUID().toString(), shipped, bundle.modelId(),
+        bundle.config().windowSize(), settings, metrics);
     JavaRDD<Row> scored = sorted.javaRDD().mapPartitions(scorer);
     this.lastMetrics = metrics;
     return spark.createDataFrame(scored, ScoreSchema.SCORED);
@@ -198,17 +197,27 @@ public final class LsmScorer extends Transformer {
   }
 
   /**
-   * The model's bytes broadcast to the executors ({@link #loadModel} first): once per model per
-   * Spark application, since a stopped context's broadcasts are gone.
+   * The model shipped to the executors ({@link #loadModel} first): once per model per Spark
+   * application, since a stopped context's broadcasts are gone.
    */
-  public Broadcast<byte[]> broadcastModel(SparkSession spark) {
+  public void shipModel(SparkSession spark) {
+    shipped(spark);
+  }
+
+  private ShippedModel shipped(SparkSession spark) {
     ModelBundle bundle = loadModel(spark);
     String key = spark.sparkContext().applicationId() + "/" + bundle.fingerprint();
-    return BROADCASTS.computeIfAbsent(key, k -> {
-      String f = bundle.fingerprint();
-      byte[] b = bundle.toBytes();
-      LOG.info("broadcasting model {} ({}): {} MiB", bundle.modelId(), f.substring(0, 12), b.length >> 20);
-      return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(b);
+    return SHIPPED.computeIfAbsent(key, k -> {
+      long t0 = System.nanoTime();
+      ShippedModel m = ShippedModel.ship(spark.sparkContext(), bundle);
+      if (m.broadcast()) {
+        LOG.info("model {} ({}) broadcast: {} MiB in {} ms", bundle.modelId(), bundle.fingerprint().substring(0, 12),
+            m.broadcastBytes() >> 20, (System.nanoTime() - t0) / 1_000_000);
+      } else {
+        LOG.info("model {} ({}) shared with the executors in this JVM (local master): not broadcast",
+            bundle.modelId(), bundle.fingerprint().substring(0, 12));
+      }
+      return m;
     });
   }
 

@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
@@ -25,8 +24,7 @@ import org.lsmspark.tokenizer.Tokenizer;
 final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
   /** Identifies this scoring pass on the executors, whose engines outlive it. */
   private final String runId;
-  private final Broadcast<byte[]> model;
-  private final String fingerprint;
+  private final ShippedModel model;
   private final String modelId;
   private final int window;
   private final ScoreSettings settings;
@@ -37,11 +35,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       LongAccumulator windows, LongAccumulator errors, LongAccumulator skippedShortContext,
       LongAccumulator duplicates, LongAccumulator scoringNanos) implements java.io.Serializable {}
 
-  PartitionScorer(String runId, Broadcast<byte[]> model, String fingerprint, String modelId, int window,
-      ScoreSettings settings, Metrics metrics) {
+  PartitionScorer(String runId, ShippedModel model, String modelId, int window, ScoreSettings settings,
+      Metrics metrics) {
     this.runId = runId;
     this.model = model;
-    this.fingerprint = fingerprint;
     this.modelId = modelId;
     this.window = window;
     this.settings = settings;
@@ -137,7 +134,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
         }
         if (engine == null) {
           // on the task's thread: the model load it may trigger is counted by this task
-          engine = ExecutorEngines.get(runId, fingerprint, model, settings, metrics.modelLoads());
+          engine = ExecutorEngines.get(runId, model, settings, metrics.modelLoads());
         }
         InferenceEngine e = engine.engine();
         ahead.start(chunk, () -> score(e, chunk));

@@ -62,8 +62,8 @@ public final class ScoreJob {
     LsmScorer scorer = scorer(r);
     ModelBundle bundle = scorer.loadModel(spark);
     Dataset<Row> raw = Corpus.load(spark, r.input(), r.inputFormat());
-    scorer.transformSchema(raw.schema()); // a missing column is refused before the model is broadcast
-    scorer.broadcastModel(spark);
+    scorer.transformSchema(raw.schema()); // a missing column is refused before the model is shipped
+    scorer.shipModel(spark);
     // scoring starts before transform: the plan becoming an RDD runs the shuffle that groups the
     // turns into conversations (the adaptive planner materializes it there)
     long t1 = System.nanoTime();

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.lsmspark.model.ModelBundle;
@@ -24,20 +22,20 @@ class ExecutorEnginesTest {
 
     SparkSession spark = SparkTestSession.get();
     ModelBundle bundle = ModelDirectory.read(GOLDEN.resolve("model").toString());
-    Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bundle.toBytes());
+    ShippedModel shipped = ShippedModel.broadcast(spark.sparkContext(), bundle);
     ScoreSettings settings = new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 4, 5, 100, 1 << 20,
         false);
     CountsByKey loads = new CountsByKey();
-    ExecutorEngines.RunEngine first = ExecutorEngines.get("run-1", bundle.fingerprint(), bytes, settings, loads);
+    ExecutorEngines.RunEngine first = ExecutorEngines.get("run-1", shipped, settings, loads);
     // local[2] with spark.task.cpus unset: two task slots of one cpu each, so one engine thread
     assertEquals(1, first.engine().options().threads());
 
     List<String> window = java.util.Collections.nCopies(bundle.config().windowSize(), "hello");
     first.engine().predictBatch(List.of(window, window), 5);
     assertEquals(2L, first.snapshot().values().get("windows"));
-    ExecutorEngines.RunEngine again = ExecutorEngines.get("run-1", bundle.fingerprint(), bytes, settings, loads);
+    ExecutorEngines.RunEngine again = ExecutorEngines.get("run-1", shipped, settings, loads);
     assertSame(first.baseline(), again.baseline(), "one baseline per run and engine");
-    ExecutorEngines.RunEngine next = ExecutorEngines.get("run-2", bundle.fingerprint(), bytes, settings, loads);
+    ExecutorEngines.RunEngine next = ExecutorEngines.get("run-2", shipped, settings, loads);
     assertSame(first.engine(), next.engine(), "the engine outlives the run");
     assertEquals(0L, next.snapshot().values().get("windows"), "run 2 starts from the engine's figures so far");
     assertEquals(0L, next.snapshot().values().get("load_millis"), "run 2 did not load the model");
