@@ -105,7 +105,7 @@ final class ExecutorEngines {
     if (loads != null) {
       loads.add(executorId());
     }
-    if (model.broadcast()) {
+    if (model.isBroadcast()) {
       LOG.info("executor {}: model {} ({}) deserialized from {} MiB of broadcast bytes in {} ms", executorId(),
           bundle.modelId(), model.fingerprint().substring(0, 12), model.broadcastBytes() >> 20,
           (System.nanoTime() - t0) / 1_000_000);

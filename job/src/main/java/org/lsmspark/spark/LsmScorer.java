@@ -210,7 +210,7 @@ public final class LsmScorer extends Transformer {
     return SHIPPED.computeIfAbsent(key, k -> {
       long t0 = System.nanoTime();
       ShippedModel m = ShippedModel.ship(spark.sparkContext(), bundle);
-      if (m.broadcast()) {
+      if (m.isBroadcast()) {
         LOG.info("model {} ({}) broadcast: {} MiB in {} ms", bundle.modelId(), bundle.fingerprint().substring(0, 12),
             m.broadcastBytes() >> 20, (System.nanoTime() - t0) / 1_000_000);
       } else {

@@ -44,7 +44,7 @@ final class ShippedModel implements Serializable {
     return fingerprint;
   }
 
-  boolean broadcast() {
+  boolean isBroadcast() {
     return bytes != null;
   }
 

@@ -22,12 +22,12 @@ class ShippedModelTest {
     ModelBundle bundle = ModelDirectory.read(GOLDEN.resolve("model").toString());
 
     ShippedModel local = ShippedModel.ship(sc, bundle);
-    assertFalse(local.broadcast(), "nothing to broadcast to executors in this JVM");
+    assertFalse(local.isBroadcast(), "nothing to broadcast to executors in this JVM");
     assertEquals(0, local.broadcastBytes());
     assertSame(bundle, local.bundle(), "the executors use the driver's bundle itself");
 
     ShippedModel sent = ShippedModel.broadcast(sc, bundle);
-    assertTrue(sent.broadcast());
+    assertTrue(sent.isBroadcast());
     assertEquals(bundle.toBytes().length, sent.broadcastBytes());
     ModelBundle received = sent.bundle();
     assertNotSame(bundle, received);
