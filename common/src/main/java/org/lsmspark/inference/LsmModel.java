@@ -27,7 +27,8 @@ public final class LsmModel {
     this.bundle = bundle;
     ModelConfig c = bundle.config();
     this.tokenizer = new Tokenizer(c.tokenizer(), bundle.terms(), bundle.tensor(WeightFiles.IDF),
-        bundle.tensor(WeightFiles.COMPONENTS), bundle.vocabulary(), bundle.tensor(WeightFiles.VOCAB_EMBEDDINGS));
+        bundle.tensor(WeightFiles.COMPONENTS), bundle.vocabulary(), bundle.tensor(WeightFiles.VOCAB_EMBEDDINGS),
+        bundle.fingerprint());
     this.reservoir = Reservoir.of(bundle);
     this.waveform = Waveform.of(c);
     this.cnn = BatchedCnn.of(bundle);

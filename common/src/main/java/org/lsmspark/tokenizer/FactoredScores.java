@@ -148,6 +148,7 @@ final class FactoredScores {
     }
     int[] terms = new int[rowStart[n]];
     float[] bounds = new float[n];
+    float[] byTerm = Tokenizer.byTerm(components, dim, features); // a residual reads whole columns of C
     IntStream.range(0, n).parallel().forEach(g -> {
       SparseVector a = SparseVector.tfidf(counted[g], idf, tNorm[g]);
       int row = vectorRow[g];
@@ -160,8 +161,8 @@ final class FactoredScores {
       for (int p = 0, at = rowStart[g]; p < a.size(); p++) {
         int j = a.index(p);
         double w = a.value(p);
-        for (int d = 0; d < dim; d++) {
-          r[d] -= w * components[d * features + j];
+        for (int d = 0, c = j * dim; d < dim; d++) {
+          r[d] -= w * byTerm[c + d];
         }
         b += Math.abs(w / vNorm) * colNorm[j];
         for (int c = 0; at < rowStart[g + 1] && c < counted[g][2 * p + 1]; c++) {
@@ -190,6 +191,20 @@ final class FactoredScores {
         bounds);
   }
 
+  /** Scores made of arrays {@link #build} made before (read back from {@link IndexCache}). */
+  static FactoredScores of(int dim, int features, float[] idf, TermPairs pairs, float[] scales, float[] bounds) {
+    if (scales.length != bounds.length || pairs.rowStart.length != bounds.length + 1) {
+      throw new IllegalArgumentException("factored scores: " + bounds.length + " bounds, " + scales.length
+          + " scales, " + (pairs.rowStart.length - 1) + " rows");
+    }
+    for (float b : bounds) {
+      if (!(b >= 0)) {
+        throw new IllegalArgumentException("factored scores: bound " + b);
+      }
+    }
+    return new FactoredScores(dim, features, idf, pairs, scales, bounds);
+  }
+
   /**
    * C' = C diag(idf) in float, [dim, features] row-major: the matrix whose transpose times a unit
    * query gives the y that {@link #scoreListed} and {@link #scoreAll} read.
@@ -214,6 +229,11 @@ final class FactoredScores {
   /** The per-vector bound on |cosine − score|, indexed by distinct vector. */
   float[] bounds() {
     return bounds;
+  }
+
+  /** σ_g, indexed by distinct vector (0: the vector is left to its bound). */
+  float[] scales() {
+    return scales;
   }
 
   float bound(int g) {

@@ -33,13 +33,17 @@ final class PreselectionChoice {
     int unique = vectorRow.length;
     long dense = (long) unique * dim;
     String why;
+    String source = "built ";
     FactoredScores f = null;
     if (factors == null || mode == Preselect.DENSE) {
       why = factors == null ? "no factorisation known" : "forced";
     } else if (mode == Preselect.AUTO && 2L * factors.features() * dim > dense) {
       why = "y = C'ᵀq (F·D = " + (long) factors.features() * dim + ") costs more than half the dense product";
     } else {
-      f = FactoredScores.build(values, norms, vectorRow, factors, dim);
+      IndexCache.Entry e = IndexCache.fromSystemProperty().factored(factors.modelKey(), unique, dim, factors.idf(),
+          () -> FactoredScores.build(values, norms, vectorRow, factors, dim));
+      f = e.scores();
+      source = e.readFrom() == null ? "built " : "read from the index cache " + e.readFrom() + " ";
       long cost = (long) factors.features() * dim + f.nonZeros() + f.pairs() + (long) f.wide() * dim;
       if (mode == Preselect.FACTORED) {
         why = "forced";
@@ -55,8 +59,8 @@ final class PreselectionChoice {
     }
     Preselection p = f != null ? new FactoredPreselection(f, factors.components(), dim)
         : new DensePreselection(values, norms, vectorRow, dim, blockRows);
-    LOG.info("decode preselection {} ({}); {} rows, {} distinct nonzero vectors; built in {} ms",
-        p.describe(), why, size, unique, (System.nanoTime() - t0) / 1_000_000);
+    LOG.info("decode preselection {} ({}); {} rows, {} distinct nonzero vectors; {}in {} ms",
+        p.describe(), why, size, unique, source, (System.nanoTime() - t0) / 1_000_000);
     return p;
   }
 }

@@ -45,6 +45,34 @@ final class TermPairs {
   }
 
   /**
+   * Pairs as {@link #merge} made them (read back from {@link IndexCache}), checked: rows ascending
+   * within {@code [0, features + pairs)}, each pair made of columns before it.
+   */
+  static TermPairs of(int[] rowStart, int[] columns, int[] left, int[] right, int features) {
+    int all = features + left.length;
+    if (rowStart.length == 0 || rowStart[0] != 0 || rowStart[rowStart.length - 1] != columns.length
+        || left.length != right.length) {
+      throw new IllegalArgumentException("term pairs: inconsistent sizes");
+    }
+    for (int g = 0; g + 1 < rowStart.length; g++) {
+      if (rowStart[g + 1] < rowStart[g]) {
+        throw new IllegalArgumentException("term pairs: row " + g + " ends before it starts");
+      }
+      for (int i = rowStart[g]; i < rowStart[g + 1]; i++) {
+        if (columns[i] < 0 || columns[i] >= all || i > rowStart[g] && columns[i] < columns[i - 1]) {
+          throw new IllegalArgumentException("term pairs: row " + g + " lists column " + columns[i]);
+        }
+      }
+    }
+    for (int p = 0; p < left.length; p++) {
+      if (left[p] < 0 || right[p] < 0 || left[p] >= features + p || right[p] >= features + p) {
+        throw new IllegalArgumentException("term pairs: pair " + p + " is not made of earlier columns");
+      }
+    }
+    return new TermPairs(rowStart, columns, left, right);
+  }
+
+  /**
    * Merges pairs of the CSR rows {@code (rowStart, terms)}, terms ascending within a row, into at
    * most {@code maxPairs} columns numbered from {@code features}.
    */

@@ -64,6 +64,15 @@ public final class Tokenizer {
    */
   public Tokenizer(TokenizerConfig config, List<String> terms, Tensor idf, Tensor components,
       List<String> vocabulary, Tensor vocabEmbeddings) {
+    this(config, terms, idf, components, vocabulary, vocabEmbeddings, null);
+  }
+
+  /**
+   * A tokenizer of a model whose fingerprint is {@code modelKey}: its decode's factored arrays
+   * may come from, and go to, the {@link IndexCache} (system property {@code lsm.index.cache}).
+   */
+  public Tokenizer(TokenizerConfig config, List<String> terms, Tensor idf, Tensor components,
+      List<String> vocabulary, Tensor vocabEmbeddings, String modelKey) {
     this.config = Objects.requireNonNull(config, "config");
     this.terms = List.copyOf(Objects.requireNonNull(terms, "terms"));
     this.idf = Objects.requireNonNull(idf, "idf");
@@ -89,20 +98,26 @@ public final class Tokenizer {
     this.analyzer = new TextAnalyzer(config.ngramMax());
     this.idfValues = idf.toArray();
     float[] comps = components.toArray();
-    this.componentsByTerm = new float[f * dim];
-    for (int d = 0; d < dim; d++) {
-      for (int j = 0; j < f; j++) {
-        componentsByTerm[j * dim + d] = comps[d * f + j];
-      }
-    }
+    this.componentsByTerm = byTerm(comps, dim, f);
     this.vocabValues = vocabEmbeddings.toArray();
     // the vocabulary embeddings are their TF-IDF rows times componentsᵀ (the model format): the
     // decoder may preselect through that factorisation, checking it row by row when it builds
     List<String> turns = this.vocabulary;
     this.decoder = new VocabularyIndex(vocabValues, v, dim, VocabularyIndex.DEFAULT_BLOCK_ROWS,
-        new VocabularyIndex.Factors(comps, f, idfValues, row -> termCounts(turns.get(row))),
+        new VocabularyIndex.Factors(comps, f, idfValues, row -> termCounts(turns.get(row)), modelKey),
         VocabularyIndex.Preselect.fromSystemProperty());
     this.approximate = new Lazy<>(() -> new ApproximateIndex(decoder, dim, ApproximateIndex.DEFAULT_EF));
+  }
+
+  /** C [dim, features] row-major laid out by term: a term's column of C contiguous. */
+  static float[] byTerm(float[] components, int dim, int features) {
+    float[] t = new float[components.length];
+    for (int d = 0; d < dim; d++) {
+      for (int j = 0; j < features; j++) {
+        t[j * dim + d] = components[d * features + j];
+      }
+    }
+    return t;
   }
 
   private static void requireShape(String file, Tensor t, int... expected) {

@@ -54,9 +54,14 @@ final class VocabularyIndex {
   /**
    * The model's factorisation of the vocabulary embeddings: {@code components} [D, F] row-major,
    * the terms' {@code idf} [F] and a row's (term, count) pairs ({@link Tokenizer#termCounts}),
-   * whose TF-IDF vector is {@link SparseVector#tfidf(int[], float[])}.
+   * whose TF-IDF vector is {@link SparseVector#tfidf(int[], float[])}; {@code modelKey}, the
+   * model's fingerprint, names the factored arrays in the {@link IndexCache} (null: not cached).
    */
-  record Factors(float[] components, int features, float[] idf, IntFunction<int[]> termCounts) {}
+  record Factors(float[] components, int features, float[] idf, IntFunction<int[]> termCounts, String modelKey) {
+    Factors(float[] components, int features, float[] idf, IntFunction<int[]> termCounts) {
+      this(components, features, idf, termCounts, null);
+    }
+  }
 
   static final int DEFAULT_BLOCK_ROWS = 8192;
   /** Candidates are kept down to this below the k-th best GEMM score; float32 cosine errors are ~1e-6. */
