@@ -1,7 +1,6 @@
 package org.lsmspark.tokenizer;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,6 +15,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ final class IndexCache {
   static final String PROPERTY = "lsm.index.cache";
   static final String SUFFIX = ".factored";
   static final int KEPT = 16;
+  private static final String OWN_CLASSES = "org/lsmspark/";
   private static final byte[] MAGIC = "LSMFACT1".getBytes(StandardCharsets.US_ASCII);
   /** Empty when the code cannot be digested: the cache is then off. */
   private static final Lazy<String> CODE = new Lazy<>(IndexCache::codeDigest);
@@ -181,19 +183,26 @@ final class IndexCache {
     }
   }
 
-  /** A digest of the jar, or the class folder, this class was loaded from: the code that builds the arrays. */
+  /**
+   * A digest of lsm-spark's own classes in the jar (their names and CRCs, from its directory: a
+   * shaded jar of 200 MB costs no more) or the class folder this class was loaded from.
+   */
   private static String codeDigest() {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       Path code = Path.of(IndexCache.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (Files.isRegularFile(code)) {
-        try (InputStream in = Files.newInputStream(code)) {
-          md.update(in.readAllBytes());
+        try (JarFile jar = new JarFile(code.toFile())) {
+          for (JarEntry e : jar.stream().filter(e -> e.getName().startsWith(OWN_CLASSES))
+              .sorted(Comparator.comparing(JarEntry::getName)).toList()) {
+            md.update((e.getName() + " " + e.getCrc() + " " + e.getSize() + "\n").getBytes(StandardCharsets.UTF_8));
+          }
         }
       } else {
-        try (Stream<Path> s = Files.walk(code)) {
+        Path own = code.resolve(OWN_CLASSES);
+        try (Stream<Path> s = Files.walk(own)) {
           for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
-            md.update(code.relativize(p).toString().getBytes(StandardCharsets.UTF_8));
+            md.update(own.relativize(p).toString().getBytes(StandardCharsets.UTF_8));
             md.update(Files.readAllBytes(p));
           }
         }
