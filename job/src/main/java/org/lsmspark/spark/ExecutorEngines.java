@@ -1,8 +1,10 @@
 package org.lsmspark.spark;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.lsmspark.inference.EngineOptions;
@@ -22,10 +24,18 @@ import org.slf4j.LoggerFactory;
  * caches serve the next run, and concurrent runs may share it), each run's figures are the
  * engine's counters minus a baseline read when that run's first task here got the engine,
  * before it scored anything.
+ *
+ * <p>Each engine holds a model and caches of up to {@code cacheMemoryBytes}: a long-lived JVM
+ * (a notebook's local master, an executor serving many runs) keeps those tasks use and the
+ * {@link #KEPT_IDLE} most recently used of the others, and closes the rest once no task uses them
+ * ({@link RunEngine#release}, on task completion).
  */
 final class ExecutorEngines {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorEngines.class);
-  private static final ConcurrentHashMap<String, InferenceEngine> ENGINES = new ConcurrentHashMap<>();
+  /** Idle engines kept per JVM, the most recently used. */
+  static final int KEPT_IDLE = 2;
+  /** Engines by model and settings, in access order; guarded by itself. */
+  private static final LinkedHashMap<String, Held> ENGINES = new LinkedHashMap<>(16, 0.75f, true);
   /** The model-load counter of the task running on this thread, for the load it may trigger. */
   private static final ThreadLocal<CountsByKey> LOADS = new ThreadLocal<>();
   /** Engine statistics when a run first used an engine here, by run and engine; the recent runs only. */
@@ -40,12 +50,51 @@ final class ExecutorEngines {
 
   private ExecutorEngines() {}
 
-  /** An executor's engine as one run sees it: the engine and its statistics when the run began using it. */
-  record RunEngine(InferenceEngine engine, EngineStats baseline) {
+  /** An engine and how many tasks hold it. */
+  private static final class Held {
+    final InferenceEngine engine;
+    int users;
+
+    Held(InferenceEngine engine) {
+      this.engine = engine;
+    }
+  }
+
+  /** An executor's engine as one task of a run holds it: the engine and its statistics when the run began using it. */
+  static final class RunEngine {
+    private final Held held;
+    private final EngineStats baseline;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    private RunEngine(Held held, EngineStats baseline) {
+      this.held = held;
+      this.baseline = baseline;
+    }
+
+    InferenceEngine engine() {
+      return held.engine;
+    }
+
+    EngineStats baseline() {
+      return baseline;
+    }
+
     /** The engine's figures for the run so far, numbered so that the newest is known. */
     EngineStatsAccumulator.Snapshot snapshot() {
       synchronized (BASELINES) {
-        return EngineStatsAccumulator.Snapshot.of(executorId(), ++sequence, engine.stats(), baseline);
+        return EngineStatsAccumulator.Snapshot.of(executorId(), ++sequence, held.engine.stats(), baseline);
+      }
+    }
+
+    /** The task is done with the engine (again: no effect); an idle engine beyond {@link #KEPT_IDLE} closes. */
+    void release() {
+      if (released.compareAndSet(false, true)) {
+        List<InferenceEngine> closing;
+        synchronized (ENGINES) {
+          held.users--;
+          closing = evictIdle(null);
+        }
+        closing.forEach(InferenceEngine::close);
       }
     }
   }
@@ -61,27 +110,64 @@ final class ExecutorEngines {
         + s.legacyMode() + "/" + s.decode() + "/" + s.decodeCheckRate() + "/" + threads;
     LOADS.set(loads);
     try {
-      InferenceEngine engine = ENGINES.computeIfAbsent(key, k -> new InferenceEngine(EngineOptions.builder()
-          .bundleSource(() -> load(model))
-          .lazyLoad(true)
-          .cacheSize(s.cacheSize())
-          .cacheMemoryBytes(s.cacheMemoryBytes())
-          .maxBatchSize(s.batchSize())
-          .legacyMode(s.legacyMode())
-          .topK(s.topK())
-          .decode(s.decode())
-          .decodeCheckRate(s.decodeCheckRate())
-          .threads(threads)
-          .build()));
+      Held held;
+      List<InferenceEngine> closing;
+      synchronized (ENGINES) {
+        held = ENGINES.computeIfAbsent(key, k -> new Held(newEngine(model, s, threads)));
+        held.users++;
+        closing = evictIdle(key);
+      }
+      closing.forEach(InferenceEngine::close);
+      InferenceEngine engine = held.engine;
       EngineStats baseline;
       synchronized (BASELINES) {
         baseline = BASELINES.computeIfAbsent(runId + "/" + key, k -> engine.stats());
       }
-      engine.model();
-      return new RunEngine(engine, baseline);
+      try {
+        engine.model();
+      } catch (RuntimeException | Error e) {
+        new RunEngine(held, baseline).release();
+        throw e;
+      }
+      return new RunEngine(held, baseline);
     } finally {
       LOADS.remove();
     }
+  }
+
+  /** Removes the least recently used idle engines beyond {@link #KEPT_IDLE}, never {@code keep}'s; the caller closes them. */
+  private static List<InferenceEngine> evictIdle(String keep) {
+    List<Map.Entry<String, Held>> idle = new ArrayList<>(); // eldest first
+    for (Map.Entry<String, Held> e : ENGINES.entrySet()) {
+      if (e.getValue().users == 0 && !e.getKey().equals(keep)) {
+        idle.add(e);
+      }
+    }
+    List<InferenceEngine> closing = new ArrayList<>();
+    for (Map.Entry<String, Held> e : idle.subList(0, Math.max(0, idle.size() - KEPT_IDLE))) {
+      ENGINES.remove(e.getKey());
+      closing.add(e.getValue().engine);
+    }
+    if (!closing.isEmpty()) {
+      LOG.info("executor {}: {} idle inference engine(s) closed, {} kept", executorId(), closing.size(),
+          ENGINES.size());
+    }
+    return closing;
+  }
+
+  private static InferenceEngine newEngine(ShippedModel model, ScoreSettings s, int threads) {
+    return new InferenceEngine(EngineOptions.builder()
+        .bundleSource(() -> load(model))
+        .lazyLoad(true)
+        .cacheSize(s.cacheSize())
+        .cacheMemoryBytes(s.cacheMemoryBytes())
+        .maxBatchSize(s.batchSize())
+        .legacyMode(s.legacyMode())
+        .topK(s.topK())
+        .decode(s.decode())
+        .decodeCheckRate(s.decodeCheckRate())
+        .threads(threads)
+        .build());
   }
 
   /**

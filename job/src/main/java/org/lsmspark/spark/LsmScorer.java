@@ -2,8 +2,9 @@ package org.lsmspark.spark;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
@@ -57,7 +58,9 @@ public final class LsmScorer extends Transformer {
   private transient PartitionScorer.Metrics lastMetrics;
   private transient ModelBundle lastBundle;
   private transient String lastBundlePath;
-  private static final ConcurrentHashMap<String, ShippedModel> SHIPPED = new ConcurrentHashMap<>();
+  private transient ShippedModel lastShipped;
+  /** This JVM's shipments by application and model, while a scorer or a scoring plan holds them. */
+  private static final Cache<String, ShippedModel> SHIPPED = Caffeine.newBuilder().weakValues().build();
 
   public LsmScorer() {
     this(Identifiable.randomUID("lsmScorer"));
@@ -207,7 +210,7 @@ public final class LsmScorer extends Transformer {
   private ShippedModel shipped(SparkSession spark) {
     ModelBundle bundle = loadModel(spark);
     String key = spark.sparkContext().applicationId() + "/" + bundle.fingerprint();
-    return SHIPPED.computeIfAbsent(key, k -> {
+    lastShipped = SHIPPED.get(key, k -> {
       long t0 = System.nanoTime();
       ShippedModel m = ShippedModel.ship(spark.sparkContext(), bundle);
       if (m.isBroadcast()) {
@@ -219,6 +222,7 @@ public final class LsmScorer extends Transformer {
       }
       return m;
     });
+    return lastShipped;
   }
 
   /** The accumulators of the last {@link #transform}; read them after an action on its result. */

@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.TaskCompletionListener;
 import org.lsmspark.inference.InferenceEngine;
 import org.lsmspark.inference.WindowResult;
 import org.lsmspark.inference.Prediction;
@@ -80,6 +82,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
           metrics.duplicates().add(counts.duplicates);
           if (engine != null) {
             metrics.engineStats().add(engine.snapshot());
+            engine.release();
           }
         }
         return !out.isEmpty();
@@ -134,7 +137,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
         }
         if (engine == null) {
           // on the task's thread: the model load it may trigger is counted by this task
-          engine = ExecutorEngines.get(runId, model, settings, metrics.modelLoads());
+          ExecutorEngines.RunEngine held = ExecutorEngines.get(runId, model, settings, metrics.modelLoads());
+          engine = held;
+          TaskContext task = TaskContext.get();
+          if (task != null) { // however the task ends
+            task.addTaskCompletionListener((TaskCompletionListener) t -> held.release());
+          }
         }
         InferenceEngine e = engine.engine();
         ahead.start(chunk, () -> score(e, chunk));

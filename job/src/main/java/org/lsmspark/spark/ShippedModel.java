@@ -1,7 +1,8 @@
 package org.lsmspark.spark;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.Serializable;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -15,29 +16,35 @@ import org.lsmspark.model.ModelBundle;
  */
 final class ShippedModel implements Serializable {
   private static final long serialVersionUID = 1L;
-  /** Bundles shipped in local mode, by fingerprint: one per model, as the engines built on them. */
-  private static final ConcurrentHashMap<String, ModelBundle> IN_THIS_JVM = new ConcurrentHashMap<>();
+  /**
+   * Bundles shipped in local mode, by fingerprint: one per model, held while a shipment on the
+   * driver holds it (a notebook that scores with model after model does not keep them all).
+   */
+  private static final Cache<String, ModelBundle> IN_THIS_JVM = Caffeine.newBuilder().weakValues().build();
 
   private final String fingerprint;
   private final Broadcast<byte[]> bytes; // null: in this JVM
+  /** The driver's hold on a bundle shipped in this JVM; tasks' copies find it by fingerprint. */
+  private final transient ModelBundle local;
 
-  private ShippedModel(String fingerprint, Broadcast<byte[]> bytes) {
+  private ShippedModel(String fingerprint, Broadcast<byte[]> bytes, ModelBundle local) {
     this.fingerprint = fingerprint;
     this.bytes = bytes;
+    this.local = local;
   }
 
   /** Ships {@code bundle} to the executors of {@code sc}. */
   static ShippedModel ship(SparkContext sc, ModelBundle bundle) {
     if (sc.isLocal()) {
-      IN_THIS_JVM.putIfAbsent(bundle.fingerprint(), bundle);
-      return new ShippedModel(bundle.fingerprint(), null);
+      return new ShippedModel(bundle.fingerprint(), null, IN_THIS_JVM.get(bundle.fingerprint(), k -> bundle));
     }
     return broadcast(sc, bundle);
   }
 
   /** Ships {@code bundle} as broadcast bytes, whatever the master. */
   static ShippedModel broadcast(SparkContext sc, ModelBundle bundle) {
-    return new ShippedModel(bundle.fingerprint(), JavaSparkContext.fromSparkContext(sc).broadcast(bundle.toBytes()));
+    return new ShippedModel(bundle.fingerprint(), JavaSparkContext.fromSparkContext(sc).broadcast(bundle.toBytes()),
+        null);
   }
 
   String fingerprint() {
@@ -51,7 +58,7 @@ final class ShippedModel implements Serializable {
   /** The model on this executor, deserialized from the broadcast bytes if it was broadcast. */
   ModelBundle bundle() {
     if (bytes == null) {
-      ModelBundle b = IN_THIS_JVM.get(fingerprint);
+      ModelBundle b = local != null ? local : IN_THIS_JVM.getIfPresent(fingerprint);
       if (b == null) {
         throw new IllegalStateException("model " + fingerprint.substring(0, 12) + " was shipped for executors in the "
             + "driver's JVM (a local master) but this JVM does not hold it");

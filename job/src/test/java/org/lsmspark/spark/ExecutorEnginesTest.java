@@ -44,4 +44,41 @@ class ExecutorEnginesTest {
     long s2 = next.snapshot().sequence();
     assertEquals(s1 + 1, s2, "snapshots are numbered in the order they are read");
   }
+
+  @Test
+  void idleEnginesBeyondTheKeptOnesAreClosedBusyOnesNever() {
+    SparkSession spark = SparkTestSession.get();
+    ModelBundle bundle = ModelDirectory.read(GOLDEN.resolve("model").toString());
+    ShippedModel shipped = ShippedModel.broadcast(spark.sparkContext(), bundle);
+    CountsByKey loads = new CountsByKey();
+    java.util.function.IntFunction<ExecutorEngines.RunEngine> engineWithCache = size -> ExecutorEngines.get("run-k",
+        shipped, new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 4, 5, size, 1 << 20, false),
+        loads);
+    ExecutorEngines.RunEngine busy = engineWithCache.apply(1); // held throughout
+    ExecutorEngines.RunEngine a = engineWithCache.apply(2);
+    a.release();
+    a.release(); // a second release of one hold changes nothing
+    ExecutorEngines.RunEngine again = engineWithCache.apply(2);
+    assertSame(a.engine(), again.engine(), "a kept engine is reused");
+    again.release();
+    for (int size = 3; size < 3 + ExecutorEngines.KEPT_IDLE; size++) {
+      engineWithCache.apply(size).release();
+    }
+    assertClosed(a.engine(), true, "the least recently used idle engine");
+    assertClosed(busy.engine(), false, "an engine a task holds");
+    busy.release();
+    engineWithCache.apply(100).release();
+    assertClosed(busy.engine(), true, "the busy engine once released and no longer among the kept");
+  }
+
+  private static void assertClosed(org.lsmspark.inference.InferenceEngine engine, boolean closed, String what) {
+    List<String> window = java.util.Collections.nCopies(ModelDirectory.read(GOLDEN.resolve("model").toString())
+        .config().windowSize(), "hello");
+    if (closed) {
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> engine.predictBatch(
+          List.of(window), 5), what + " is open");
+    } else {
+      assertEquals(1, engine.predictBatch(List.of(window), 5).size(), what + " was closed");
+    }
+  }
 }
