@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The factored preselection's arrays kept on local disk between runs: building them re-analyses
  * every vocabulary turn and merges term pairs (1.5–1.8 s of the full-size model's 3.4 s load on two
- * cores), reading them back takes milliseconds. A file is named after the model's fingerprint
- * and a digest of this code's jar (or classes), so another model or another build never reads
- * it; a CRC-32C covers its bytes. An unreadable, corrupt or foreign file is rebuilt and replaced;
+ * cores), reading them back about 0.15 s. A file is named after the model's fingerprint and a
+ * digest of lsm-spark's classes, so another model or another build never reads it; a CRC-32C
+ * covers its bytes. An unreadable, corrupt or foreign file is rebuilt and replaced;
  * a directory that cannot be written leaves the build as it was. Files are written to a
  * temporary name and renamed, so concurrent runs never read half a file. The directory keeps the
  * {@link #KEPT} most recently used files.
@@ -71,7 +71,7 @@ final class IndexCache {
     if (Files.isRegularFile(file)) {
       try {
         FactoredScores f = decode(Files.readAllBytes(file), key, vectors, dim, idf);
-        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis())); // most recently used
+        touch(file);
         return new Entry(f, file);
       } catch (IOException | RuntimeException e) {
         LOG.warn("index cache file {} not used ({}): rebuilding it", file, e.getMessage());
@@ -173,6 +173,15 @@ final class IndexCache {
     b.asFloatBuffer().get(a);
     b.position(b.position() + 4 * n);
     return a;
+  }
+
+  /** Marks a file most recently used; a cache that cannot be written is still read. */
+  private static void touch(Path file) {
+    try {
+      Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (IOException e) {
+      // eviction then goes by when it was written
+    }
   }
 
   private static FileTime lastModified(Path p) {
