@@ -5,10 +5,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256, the digest model.json lists for every file and the Kryo codec appends. */
-final class Sha256 {
+public final class Sha256 {
   private Sha256() {}
 
-  static byte[] of(byte[] bytes) {
+  public static byte[] of(byte[] bytes) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(bytes);
     } catch (NoSuchAlgorithmException e) {
@@ -17,7 +17,7 @@ final class Sha256 {
   }
 
   /** Lower-case hex, as model.json writes it. */
-  static String hex(byte[] bytes) {
+  public static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(of(bytes));
   }
 }

@@ -148,7 +148,7 @@ final class FactoredScores {
     }
     int[] terms = new int[rowStart[n]];
     float[] bounds = new float[n];
-    float[] byTerm = Tokenizer.byTerm(components, dim, features); // a residual reads whole columns of C
+    float[] byTerm = factors.componentsByTerm(); // a residual reads whole columns of C
     IntStream.range(0, n).parallel().forEach(g -> {
       SparseVector a = SparseVector.tfidf(counted[g], idf, tNorm[g]);
       int row = vectorRow[g];

@@ -19,6 +19,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.lsmspark.model.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,7 @@ final class IndexCache {
       return new Entry(build.get(), null);
     }
     String key = modelKey + "/" + CODE.get();
-    Path file = dir.resolve(hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 32) + SUFFIX);
+    Path file = dir.resolve(Sha256.hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 32) + SUFFIX);
     if (Files.isRegularFile(file)) {
       try {
         FactoredScores f = decode(Files.readAllBytes(file), key, vectors, dim, idf);
@@ -220,14 +221,6 @@ final class IndexCache {
     } catch (IOException | URISyntaxException | NoSuchAlgorithmException | RuntimeException e) {
       LOG.warn("index cache off: cannot digest the code that builds the decode's index ({})", e.toString());
       return "";
-    }
-  }
-
-  private static String hex(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

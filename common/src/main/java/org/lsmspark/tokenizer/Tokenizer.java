@@ -104,7 +104,8 @@ public final class Tokenizer {
     // decoder may preselect through that factorisation, checking it row by row when it builds
     List<String> turns = this.vocabulary;
     this.decoder = new VocabularyIndex(vocabValues, v, dim, VocabularyIndex.DEFAULT_BLOCK_ROWS,
-        new VocabularyIndex.Factors(comps, f, idfValues, row -> termCounts(turns.get(row)), modelKey),
+        new VocabularyIndex.Factors(comps, componentsByTerm, f, idfValues, row -> termCounts(turns.get(row)),
+            modelKey),
         VocabularyIndex.Preselect.fromSystemProperty());
     this.approximate = new Lazy<>(() -> new ApproximateIndex(decoder, dim, ApproximateIndex.DEFAULT_EF));
   }

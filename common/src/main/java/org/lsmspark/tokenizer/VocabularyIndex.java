@@ -54,10 +54,17 @@ final class VocabularyIndex {
   /**
    * The model's factorisation of the vocabulary embeddings: {@code components} [D, F] row-major,
    * the terms' {@code idf} [F] and a row's (term, count) pairs ({@link Tokenizer#termCounts}),
-   * whose TF-IDF vector is {@link SparseVector#tfidf(int[], float[])}; {@code modelKey}, the
-   * model's fingerprint, names the factored arrays in the {@link IndexCache} (null: not cached).
+   * whose TF-IDF vector is {@link SparseVector#tfidf(int[], float[])}; {@code componentsByTerm}
+   * is C laid out by term ({@link Tokenizer#byTerm}); {@code modelKey}, the model's fingerprint,
+   * names the factored arrays in the {@link IndexCache} (null: not cached).
    */
-  record Factors(float[] components, int features, float[] idf, IntFunction<int[]> termCounts, String modelKey) {
+  record Factors(float[] components, float[] componentsByTerm, int features, float[] idf,
+      IntFunction<int[]> termCounts, String modelKey) {
+    Factors(float[] components, int features, float[] idf, IntFunction<int[]> termCounts, String modelKey) {
+      this(components, Tokenizer.byTerm(components, components.length / features, features), features, idf,
+          termCounts, modelKey);
+    }
+
     Factors(float[] components, int features, float[] idf, IntFunction<int[]> termCounts) {
       this(components, features, idf, termCounts, null);
     }
