@@ -14,10 +14,12 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -32,27 +34,56 @@ public final class ModelDirectory {
 
   private ModelDirectory() {}
 
+  /**
+   * Reads the model at {@code location}: a path without a scheme is read with the JDK's file API
+   * while no {@code core-site.xml} on the class path could make Hadoop's default file system
+   * another one (starting Hadoop's file system costs ~0.7 s of a first load), any other location
+   * through Hadoop.
+   */
   public static ModelBundle read(String location) {
+    if (!hasScheme(location) && ModelDirectory.class.getClassLoader().getResource("core-site.xml") == null) {
+      java.nio.file.Path dir = java.nio.file.Path.of(location);
+      return read(name -> java.nio.file.Files.readAllBytes(dir.resolve(name)), name -> dir.resolve(name).toString());
+    }
     return read(location, new Configuration());
   }
 
   public static ModelBundle read(String location, Configuration conf) {
     Path dir = new Path(location);
     FileSystem fs = fileSystem(dir, conf);
+    return read(name -> {
+      try (InputStream in = fs.open(new Path(dir, name))) {
+        return in.readAllBytes();
+      }
+    }, name -> new Path(dir, name).toString());
+  }
+
+  /** Whether {@code location} starts with a URI scheme ({@code hdfs:}, {@code s3a:}, {@code file:}...). */
+  static boolean hasScheme(String location) {
+    return location.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*");
+  }
+
+  /** A model directory's files by name. */
+  private interface Source {
+    /** The file's bytes; {@link FileNotFoundException} or {@link NoSuchFileException} when it does not exist. */
+    byte[] readAllBytes(String name) throws IOException;
+  }
+
+  private static ModelBundle read(Source files, UnaryOperator<String> pathOf) {
     try {
-      ModelJson.Parsed parsed = ModelJson.parse(readFile(fs, dir, ModelJson.FILE));
-      Map<String, String> files = parsed.files();
+      ModelJson.Parsed parsed = ModelJson.parse(readFile(files, ModelJson.FILE));
+      Map<String, String> listedFiles = parsed.files();
       for (String required : requiredFiles(parsed.config())) {
-        if (!files.containsKey(required)) {
+        if (!listedFiles.containsKey(required)) {
           throw new ModelFormatException(ModelJson.FILE, "files does not list " + required);
         }
       }
       // each file read, verified and parsed on its own (in parallel); the first failure in the
       // listing's order is the one reported, whatever finished first
-      List<Map.Entry<String, String>> listed = List.copyOf(files.entrySet());
+      List<Map.Entry<String, String>> listed = List.copyOf(listedFiles.entrySet());
       List<Object> read = listed.parallelStream().map(e -> {
         try {
-          return readListed(fs, dir, e.getKey(), e.getValue());
+          return readListed(files, e.getKey(), e.getValue());
         } catch (RuntimeException x) {
           return x;
         }
@@ -81,7 +112,7 @@ public final class ModelDirectory {
       }
       return ModelBundle.read(parsed.config(), terms, vocabulary, tensors, kept);
     } catch (ModelFormatException e) {
-      throw e.withFile(new Path(dir, e.file()).toString());
+      throw e.withFile(pathOf.apply(e.file()));
     }
   }
 
@@ -111,8 +142,8 @@ public final class ModelDirectory {
    * A listed file read and checked against its SHA-256: the terms' or the vocabulary's strings,
    * a weight's tensor, or null for a file that is not part of the model.
    */
-  private static Object readListed(FileSystem fs, Path dir, String name, String sha256) {
-    byte[] bytes = readFile(fs, dir, name);
+  private static Object readListed(Source files, String name, String sha256) {
+    byte[] bytes = readFile(files, name);
     String actual = Sha256.hex(bytes);
     if (!actual.equals(sha256)) {
       throw new ModelFormatException(name, "SHA-256 " + actual + " does not match " + sha256
@@ -149,11 +180,10 @@ public final class ModelDirectory {
     }
   }
 
-  private static byte[] readFile(FileSystem fs, Path dir, String name) {
-    Path p = new Path(dir, name);
-    try (InputStream in = fs.open(p)) {
-      return in.readAllBytes();
-    } catch (FileNotFoundException e) {
+  private static byte[] readFile(Source files, String name) {
+    try {
+      return files.readAllBytes(name);
+    } catch (FileNotFoundException | NoSuchFileException e) {
       throw new ModelFormatException(name, "not found");
     } catch (IOException | IllegalArgumentException e) { // Hadoop refuses some paths with IllegalArgumentException
       throw new ModelFormatException(name, "cannot be read: " + e.getMessage(), e);

@@ -228,6 +228,34 @@ class ModelDirectoryTest {
     assertEquals(a.fingerprint(), TestModels.builder().seed(1).build().fingerprint());
   }
 
+  @Test
+  void aPathReadDirectlyAndAFileUriReadThroughHadoopGiveTheSameModelAndErrors() throws IOException {
+    Path dir = copyGolden();
+    ModelBundle direct = ModelDirectory.read(dir.toString());
+    ModelBundle viaHadoop = ModelDirectory.read(dir.toUri().toString());
+    assertEquals(direct.fingerprint(), viaHadoop.fingerprint());
+    assertEquals(direct.tensors(), viaHadoop.tensors());
+    assertEquals(direct.terms(), viaHadoop.terms());
+    assertEquals(direct.vocabulary(), viaHadoop.vocabulary());
+    Files.delete(dir.resolve("tokenizer/idf.npy"));
+    for (String location : new String[] {dir.toString(), dir.toUri().toString()}) {
+      ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelDirectory.read(location));
+      assertTrue(e.file().endsWith(dir.resolve("tokenizer/idf.npy").toString()), e.file());
+      assertTrue(e.getMessage().contains("not found"), e.getMessage());
+    }
+  }
+
+  @Test
+  void onlyLocationsWithAUriSchemeGoThroughHadoop() {
+    for (String s : new String[] {"hdfs://nn:8020/models/m", "s3a://bucket/m", "file:/tmp/m", "file:///tmp/m",
+        "abfss://c@a.dfs.core.windows.net/m"}) {
+      assertTrue(ModelDirectory.hasScheme(s), s);
+    }
+    for (String s : new String[] {"/tmp/m", "models/m", "m", "./a:b", "/tmp/a:b", "1x:/m"}) {
+      assertTrue(!ModelDirectory.hasScheme(s), s);
+    }
+  }
+
   private ModelFormatException refused(Path dir) {
     return assertThrows(ModelFormatException.class, () -> ModelDirectory.read(dir.toString()));
   }
