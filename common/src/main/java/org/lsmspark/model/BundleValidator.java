@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /** Every shape, value and list the format constrains; a problem names the file. */
 final class BundleValidator {
@@ -79,19 +80,34 @@ final class BundleValidator {
     }
   }
 
-  private static void checkValues(Map<String, Tensor> tensors) {
+  /** Values checked in parallel ranges of this many (a full-size model holds 21 million). */
+  private static final int RANGE = 1 << 20;
+
+  static void checkValues(Map<String, Tensor> tensors) {
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
       Tensor t = e.getValue();
       boolean mask = e.getKey().endsWith(".mask" + WeightFiles.NPY);
-      for (int i = 0; i < t.size(); i++) {
-        float x = t.get(i);
-        if (!Float.isFinite(x)) {
-          throw new ModelFormatException(e.getKey(), "value " + x + " at flat index " + i + " is not finite");
-        }
-        if (mask && x != 0f && x != 1f) {
-          throw new ModelFormatException(e.getKey(), "mask value " + x + " at flat index " + i + " is not 0 or 1");
-        }
+      int n = t.size();
+      int bad = IntStream.range(0, (n + RANGE - 1) / RANGE).parallel()
+          .map(r -> firstBad(t, mask, r * RANGE, Math.min(n, (r + 1) * RANGE)))
+          .filter(i -> i >= 0).min().orElse(-1);
+      if (bad >= 0) {
+        float x = t.get(bad);
+        throw new ModelFormatException(e.getKey(), Float.isFinite(x)
+            ? "mask value " + x + " at flat index " + bad + " is not 0 or 1"
+            : "value " + x + " at flat index " + bad + " is not finite");
       }
     }
+  }
+
+  /** The first flat index in [from, to) of a value that is not finite (or, in a mask, not 0 or 1); -1 if none. */
+  private static int firstBad(Tensor t, boolean mask, int from, int to) {
+    for (int i = from; i < to; i++) {
+      float x = t.get(i);
+      if (!Float.isFinite(x) || mask && x != 0f && x != 1f) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -236,23 +237,65 @@ public final class ModelDirectory {
     return out;
   }
 
-  /** Each line one JSON string and nothing else (streamed: no tree a line). */
+  /**
+   * Each line one JSON string and nothing else (streamed: no tree a line), the lines parsed in
+   * parallel; the first bad line is the one reported.
+   */
   private static List<String> jsonStrings(byte[] bytes, String name) {
     List<String> lines = lines(bytes, name);
-    List<String> out = new ArrayList<>(lines.size());
-    for (int i = 0; i < lines.size(); i++) {
-      try (JsonParser p = JSON.createParser(lines.get(i))) {
-        if (p.nextToken() != JsonToken.VALUE_STRING) {
-          throw new ModelFormatException(name, "line " + (i + 1) + " is not a JSON string");
-        }
-        out.add(p.getText());
-        if (p.nextToken() != null) {
-          throw new ModelFormatException(name, "line " + (i + 1) + " is not a JSON string");
-        }
-      } catch (IOException e) {
-        throw new ModelFormatException(name, "line " + (i + 1) + " is not valid JSON");
+    Object[] parsed = new Object[lines.size()];
+    IntStream.range(0, parsed.length).parallel().forEach(i -> {
+      try {
+        parsed[i] = jsonString(lines.get(i), i + 1, name);
+      } catch (ModelFormatException e) {
+        parsed[i] = e;
       }
+    });
+    List<String> out = new ArrayList<>(parsed.length);
+    for (Object value : parsed) {
+      if (value instanceof ModelFormatException e) {
+        throw e;
+      }
+      out.add((String) value);
     }
     return out;
+  }
+
+  private static String jsonString(String line, int lineNumber, String name) {
+    String plain = plainJsonString(line);
+    if (plain != null) {
+      return plain;
+    }
+    try (JsonParser p = JSON.createParser(line)) {
+      if (p.nextToken() != JsonToken.VALUE_STRING) {
+        throw new ModelFormatException(name, "line " + lineNumber + " is not a JSON string");
+      }
+      String value = p.getText();
+      if (p.nextToken() != null) {
+        throw new ModelFormatException(name, "line " + lineNumber + " is not a JSON string");
+      }
+      return value;
+    } catch (IOException e) {
+      throw new ModelFormatException(name, "line " + lineNumber + " is not valid JSON");
+    }
+  }
+
+  /**
+   * The value of {@code line} when it is a JSON string without escapes (quotes around characters
+   * that are neither quotes, backslashes nor control characters), else null for the parser to
+   * decide. Most vocabulary lines are such, and need no parser of their own.
+   */
+  static String plainJsonString(String line) {
+    int n = line.length();
+    if (n < 2 || line.charAt(0) != '"' || line.charAt(n - 1) != '"') {
+      return null;
+    }
+    for (int i = 1; i < n - 1; i++) {
+      char c = line.charAt(i);
+      if (c == '"' || c == '\\' || c < 0x20) {
+        return null;
+      }
+    }
+    return line.substring(1, n - 1);
   }
 }
