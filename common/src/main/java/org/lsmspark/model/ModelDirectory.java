@@ -42,7 +42,7 @@ public final class ModelDirectory {
    * through Hadoop.
    */
   public static ModelBundle read(String location) {
-    if (!hasScheme(location) && ModelDirectory.class.getClassLoader().getResource("core-site.xml") == null) {
+    if (!hasScheme(location) && siteConfiguration() == null) {
       java.nio.file.Path dir = java.nio.file.Path.of(location);
       return read(name -> java.nio.file.Files.readAllBytes(dir.resolve(name)), name -> dir.resolve(name).toString());
     }
@@ -57,6 +57,12 @@ public final class ModelDirectory {
         return in.readAllBytes();
       }
     }, name -> new Path(dir, name).toString());
+  }
+
+  /** The {@code core-site.xml} Hadoop's Configuration would read (it looks where this does), or null. */
+  private static java.net.URL siteConfiguration() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    return (loader != null ? loader : ModelDirectory.class.getClassLoader()).getResource("core-site.xml");
   }
 
   /** Whether {@code location} starts with a URI scheme ({@code hdfs:}, {@code s3a:}, {@code file:}...). */
