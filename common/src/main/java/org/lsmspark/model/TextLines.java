@@ -42,6 +42,7 @@ final class TextLines {
     return out.flip().toString();
   }
 
+  /** The file's lines, strictly decoded, without their ends ({@code \n} or {@code \r\n}). */
   static List<String> lines(byte[] bytes, String name) {
     String text = utf8(bytes, name);
     if (text.isEmpty()) {
