@@ -47,7 +47,12 @@ final class IndexCache {
   private final Path dir; // null: off
 
   /** Factored scores and the cache file they were read from (null: built in this call). */
-  record Entry(FactoredScores scores, Path readFrom) {}
+  record Entry(FactoredScores scores, Path readFrom) {
+    /** Where the scores came from, for the load's log line. */
+    String origin() {
+      return readFrom == null ? "built" : "read from the index cache " + readFrom;
+    }
+  }
 
   IndexCache(Path dir) {
     this.dir = dir;

@@ -33,7 +33,7 @@ final class PreselectionChoice {
     int unique = vectorRow.length;
     long dense = (long) unique * dim;
     String why;
-    String source = "built ";
+    String origin = "built";
     FactoredScores f = null;
     if (factors == null || mode == Preselect.DENSE) {
       why = factors == null ? "no factorisation known" : "forced";
@@ -43,7 +43,7 @@ final class PreselectionChoice {
       IndexCache.Entry e = IndexCache.fromSystemProperty().factored(factors.modelKey(), unique, dim, factors.idf(),
           () -> FactoredScores.build(values, norms, vectorRow, factors, dim));
       f = e.scores();
-      source = e.readFrom() == null ? "built " : "read from the index cache " + e.readFrom() + " ";
+      origin = e.origin();
       long cost = (long) factors.features() * dim + f.nonZeros() + f.pairs() + (long) f.wide() * dim;
       if (mode == Preselect.FACTORED) {
         why = "forced";
@@ -59,8 +59,8 @@ final class PreselectionChoice {
     }
     Preselection p = f != null ? new FactoredPreselection(f, factors.components(), dim)
         : new DensePreselection(values, norms, vectorRow, dim, blockRows);
-    LOG.info("decode preselection {} ({}); {} rows, {} distinct nonzero vectors; {}in {} ms",
-        p.describe(), why, size, unique, source, (System.nanoTime() - t0) / 1_000_000);
+    LOG.info("decode preselection {} ({}); {} rows, {} distinct nonzero vectors; {} in {} ms",
+        p.describe(), why, size, unique, origin, (System.nanoTime() - t0) / 1_000_000);
     return p;
   }
 }
