@@ -9,7 +9,8 @@ import org.lsmspark.tokenizer.DecodeMode;
  * How an {@link InferenceEngine} is built: where the model comes from (a location any Hadoop file
  * system can read, or a supplier of an already deserialized bundle, as Spark executors have),
  * whether it loads lazily, how large the caches may grow (in entries per cache and in bytes for
- * all caches together), the largest batch handed to the model, and the unoptimized legacy mode.
+ * all caches together), the largest batch handed to the model, the unoptimized legacy mode, and
+ * where the decode's index is kept between loads.
  * Immutable; {@link Builder#build()} checks every value and names the option and its valid range.
  */
 public final class EngineOptions {
@@ -38,6 +39,7 @@ public final class EngineOptions {
   private final int threads;
   private final DecodeMode decode;
   private final double decodeCheckRate;
+  private final String indexCache;
 
   private EngineOptions(Builder b) {
     this.modelLocation = b.modelLocation;
@@ -52,6 +54,7 @@ public final class EngineOptions {
     this.threads = b.threads;
     this.decode = b.decode;
     this.decodeCheckRate = b.decodeCheckRate;
+    this.indexCache = b.indexCache;
   }
 
   public static Builder builder() {
@@ -82,6 +85,7 @@ public final class EngineOptions {
     b.threads = threads;
     b.decode = decode;
     b.decodeCheckRate = decodeCheckRate;
+    b.indexCache = indexCache;
     return b;
   }
 
@@ -93,6 +97,14 @@ public final class EngineOptions {
   /** The fraction of approximately decoded embeddings also decoded exactly to measure recall. */
   public double decodeCheckRate() {
     return decodeCheckRate;
+  }
+
+  /**
+   * The folder the decode's factored index is read from and written to between loads, "off" for
+   * none, or null (the default) for the folder system property {@code lsm.index.cache} names, if any.
+   */
+  public String indexCache() {
+    return indexCache;
   }
 
   /** The model directory, or null when the model comes from {@link #bundleSource()}. */
@@ -159,7 +171,8 @@ public final class EngineOptions {
   public String toString() {
     return "EngineOptions{model=" + modelDescription() + ", lazyLoad=" + lazyLoad + ", cacheSize=" + cacheSize
         + ", cacheMemoryBytes=" + cacheMemoryBytes + ", maxBatchSize=" + maxBatchSize + ", legacyMode=" + legacyMode
-        + ", topK=" + topK + ", heapTrimFraction=" + heapTrimFraction + ", threads=" + threads + ", decode=" + decode + ", decodeCheckRate=" + decodeCheckRate + "}";
+        + ", topK=" + topK + ", heapTrimFraction=" + heapTrimFraction + ", threads=" + threads + ", decode=" + decode + ", decodeCheckRate=" + decodeCheckRate
+        + (indexCache != null ? ", indexCache=" + indexCache : "") + "}";
   }
 
   /** Builds {@link EngineOptions}; {@link #build()} validates. */
@@ -176,8 +189,15 @@ public final class EngineOptions {
     private int threads = Runtime.getRuntime().availableProcessors();
     private DecodeMode decode = DecodeMode.EXACT;
     private double decodeCheckRate = DEFAULT_DECODE_CHECK_RATE;
+    private String indexCache;
 
     private Builder() {}
+
+    /** See {@link EngineOptions#indexCache()}. */
+    public Builder indexCache(String folder) {
+      this.indexCache = folder;
+      return this;
+    }
 
     public Builder decode(DecodeMode mode) {
       this.decode = Objects.requireNonNull(mode, "decode");
@@ -278,6 +298,9 @@ public final class EngineOptions {
       }
       if (threads < 1 || threads > MAX_THREADS) {
         throw new IllegalArgumentException("threads must be between 1 and " + MAX_THREADS + ", got " + threads);
+      }
+      if (indexCache != null && indexCache.isBlank()) {
+        throw new IllegalArgumentException("indexCache must be a folder or \"off\", not blank");
       }
       if (!(decodeCheckRate >= 0 && decodeCheckRate <= 1)) {
         throw new IllegalArgumentException("decodeCheckRate must be between 0 and 1, got " + decodeCheckRate);

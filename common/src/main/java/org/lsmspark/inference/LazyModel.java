@@ -68,7 +68,7 @@ final class LazyModel {
         throw new IllegalStateException("the model bundle source returned no bundle");
       }
     }
-    LsmModel model = LsmModel.of(bundle);
+    LsmModel model = LsmModel.of(bundle, options.indexCache());
     Tokenizer tok = model.tokenizer();
     // the first decode starts ND4J and lays out the vocabulary (and builds the HNSW graph for
     // approximate decoding); count it as loading, not scoring

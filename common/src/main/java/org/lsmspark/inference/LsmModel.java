@@ -23,19 +23,25 @@ public final class LsmModel {
   private final Waveform waveform;
   private final BatchedCnn cnn;
 
-  private LsmModel(ModelBundle bundle) {
+  private LsmModel(ModelBundle bundle, String indexCache) {
     this.bundle = bundle;
     ModelConfig c = bundle.config();
     this.tokenizer = new Tokenizer(c.tokenizer(), bundle.terms(), bundle.tensor(WeightFiles.IDF),
         bundle.tensor(WeightFiles.COMPONENTS), bundle.vocabulary(), bundle.tensor(WeightFiles.VOCAB_EMBEDDINGS),
-        bundle.fingerprint());
+        bundle.fingerprint(), indexCache);
     this.reservoir = Reservoir.of(bundle);
     this.waveform = Waveform.of(c);
     this.cnn = BatchedCnn.of(bundle);
   }
 
+  /** The model of a bundle, its decode's index kept in the folder system property {@code lsm.index.cache} names. */
   public static LsmModel of(ModelBundle bundle) {
-    return new LsmModel(bundle);
+    return new LsmModel(bundle, null);
+  }
+
+  /** The same with the index cache {@link org.lsmspark.inference.EngineOptions#indexCache()} describes. */
+  public static LsmModel of(ModelBundle bundle, String indexCache) {
+    return new LsmModel(bundle, indexCache);
   }
 
   public ModelBundle bundle() {

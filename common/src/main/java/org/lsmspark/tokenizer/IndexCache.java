@@ -58,8 +58,12 @@ final class IndexCache {
     this.dir = dir;
   }
 
-  static IndexCache fromSystemProperty() {
-    String v = System.getProperty(PROPERTY, "").trim();
+  /**
+   * The cache a setting names: a folder; empty or "off" for none; null for what system property
+   * {@link #PROPERTY} says (unset: none).
+   */
+  static IndexCache of(String setting) {
+    String v = (setting != null ? setting : System.getProperty(PROPERTY, "")).trim();
     return new IndexCache(v.isEmpty() || v.equalsIgnoreCase("off") ? null : Path.of(v));
   }
 

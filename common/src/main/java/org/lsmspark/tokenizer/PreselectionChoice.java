@@ -40,7 +40,7 @@ final class PreselectionChoice {
     } else if (mode == Preselect.AUTO && 2L * factors.features() * dim > dense) {
       why = "y = C'ᵀq (F·D = " + (long) factors.features() * dim + ") costs more than half the dense product";
     } else {
-      IndexCache.Entry e = IndexCache.fromSystemProperty().factored(factors.modelKey(), unique, dim, factors.idf(),
+      IndexCache.Entry e = factors.cache().factored(factors.modelKey(), unique, dim, factors.idf(),
           () -> FactoredScores.build(values, norms, vectorRow, factors, dim));
       f = e.scores();
       origin = e.origin();

@@ -65,15 +65,16 @@ public final class Tokenizer {
    */
   public Tokenizer(TokenizerConfig config, List<String> terms, Tensor idf, Tensor components,
       List<String> vocabulary, Tensor vocabEmbeddings) {
-    this(config, terms, idf, components, vocabulary, vocabEmbeddings, null);
+    this(config, terms, idf, components, vocabulary, vocabEmbeddings, null, "off");
   }
 
   /**
    * A tokenizer of a model whose fingerprint is {@code modelKey}: its decode's factored arrays
-   * may come from, and go to, the {@link IndexCache} (system property {@code lsm.index.cache}).
+   * may come from, and go to, the index cache {@code indexCache} names: a folder; "off" for none;
+   * null for the folder system property {@code lsm.index.cache} names, if any.
    */
   public Tokenizer(TokenizerConfig config, List<String> terms, Tensor idf, Tensor components,
-      List<String> vocabulary, Tensor vocabEmbeddings, String modelKey) {
+      List<String> vocabulary, Tensor vocabEmbeddings, String modelKey, String indexCache) {
     this.config = Objects.requireNonNull(config, "config");
     this.terms = List.copyOf(Objects.requireNonNull(terms, "terms"));
     this.idf = Objects.requireNonNull(idf, "idf");
@@ -106,7 +107,7 @@ public final class Tokenizer {
     List<String> turns = this.vocabulary;
     this.decoder = new VocabularyIndex(vocabValues, v, dim, VocabularyIndex.DEFAULT_BLOCK_ROWS,
         new VocabularyIndex.Factors(comps, componentsByTerm, f, idfValues, row -> termCounts(turns.get(row)),
-            modelKey),
+            modelKey, IndexCache.of(indexCache)),
         VocabularyIndex.Preselect.fromSystemProperty());
     this.approximate = new Lazy<>(() -> new ApproximateIndex(decoder, dim, ApproximateIndex.DEFAULT_EF));
   }

@@ -56,17 +56,18 @@ final class VocabularyIndex {
    * the terms' {@code idf} [F] and a row's (term, count) pairs ({@link Tokenizer#termCounts}),
    * whose TF-IDF vector is {@link SparseVector#tfidf(int[], float[])}; {@code componentsByTerm}
    * is C laid out by term ({@link Tokenizer#byTerm}); {@code modelKey}, the model's fingerprint,
-   * names the factored arrays in the {@link IndexCache} (null: not cached).
+   * names the factored arrays in {@code cache} (null: not cached).
    */
   record Factors(float[] components, float[] componentsByTerm, int features, float[] idf,
-      IntFunction<int[]> termCounts, String modelKey) {
-    Factors(float[] components, int features, float[] idf, IntFunction<int[]> termCounts, String modelKey) {
+      IntFunction<int[]> termCounts, String modelKey, IndexCache cache) {
+    Factors(float[] components, int features, float[] idf, IntFunction<int[]> termCounts, String modelKey,
+        IndexCache cache) {
       this(components, Tokenizer.byTerm(components, components.length / features, features), features, idf,
-          termCounts, modelKey);
+          termCounts, modelKey, cache);
     }
 
     Factors(float[] components, int features, float[] idf, IntFunction<int[]> termCounts) {
-      this(components, features, idf, termCounts, null);
+      this(components, features, idf, termCounts, null, IndexCache.of("off"));
     }
   }
 

@@ -25,7 +25,9 @@ class EngineOptionsTest {
     assertEquals(0.85, o.heapTrimFraction());
     assertEquals(Runtime.getRuntime().availableProcessors(), o.threads());
     assertTrue(o.cachesEnabled());
+    assertNull(o.indexCache(), "no index cache setting: the system property decides");
     assertEquals(o.toString(), o.toBuilder().build().toString());
+    assertEquals("/local/idx", o.toBuilder().indexCache("/local/idx").build().toBuilder().build().indexCache());
   }
 
   @Test
@@ -71,6 +73,7 @@ class EngineOptionsTest {
     refused(b -> b.threads(1025), "threads must be between 1 and 1024, got 1025");
     refused(b -> b.topK(1001), "topK must be between 1 and 1000, got 1001");
     refused(b -> b.modelLocation(" "), "modelLocation must not be blank");
+    refused(b -> b.indexCache(" "), "indexCache must be a folder or \"off\", not blank");
     refused(b -> b.bundle(TestModels.builder().build()), "exclude each other");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EngineOptions.builder().build());
     assertTrue(e.getMessage().contains("set modelLocation or bundleSource"), e.getMessage());

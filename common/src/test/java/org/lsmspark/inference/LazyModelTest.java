@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +17,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lsmspark.model.Golden;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.TestModels;
 
@@ -23,6 +28,44 @@ class LazyModelTest {
   @BeforeAll
   static void setUp() {
     small = TestModels.builder().build();
+  }
+
+  /**
+   * The decode's index (the golden model factorises) is kept in the folder the options name, nowhere
+   * with "off", and without a setting where system property lsm.index.cache says: an option not
+   * passed down to the tokenizer leaves the named folder empty.
+   */
+  @Test
+  void theDecodesIndexIsKeptWhereTheOptionsSay(@TempDir Path dir) throws IOException {
+    Path named = dir.resolve("named");
+    Path property = dir.resolve("property");
+    String before = System.getProperty("lsm.index.cache");
+    System.setProperty("lsm.index.cache", property.toString());
+    try {
+      EngineOptions.Builder options = EngineOptions.builder().bundle(Golden.V1.bundle());
+      new LazyModel(options.indexCache(named.toString()).build()).get();
+      assertEquals(1, files(named));
+      assertEquals(0, files(property));
+      new LazyModel(options.indexCache("off").build()).get();
+      assertEquals(0, files(property));
+      new LazyModel(options.indexCache(null).build()).get();
+      assertEquals(1, files(property));
+    } finally {
+      if (before == null) {
+        System.clearProperty("lsm.index.cache");
+      } else {
+        System.setProperty("lsm.index.cache", before);
+      }
+    }
+  }
+
+  private static long files(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (var s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".factored")).count();
+    }
   }
 
   @Test

@@ -99,6 +99,34 @@ class IndexCacheTest {
     assertTrue(Files.exists(other), "a file that is not the cache's was deleted");
   }
 
+  /** A named folder wins over the system property, "off" keeps nothing, and no setting falls back to the property. */
+  @Test
+  void aSettingWinsOverTheSystemPropertyAndOffKeepsNone() throws IOException {
+    Path fromProperty = Files.createDirectory(dir.resolve("property"));
+    Path named = Files.createDirectory(dir.resolve("named"));
+    String before = System.getProperty(IndexCache.PROPERTY);
+    System.setProperty(IndexCache.PROPERTY, fromProperty.toString());
+    try {
+      AtomicInteger builds = new AtomicInteger();
+      assertNull(factored(IndexCache.of(named.toString()), "model-a", builds).readFrom());
+      assertNotNull(factored(IndexCache.of(" " + named + " "), "model-a", builds).readFrom(), "read back");
+      assertEquals(List.of(), files(fromProperty));
+      assertEquals(1, files(named).size());
+
+      assertNull(factored(IndexCache.of("off"), "model-b", builds).readFrom());
+      assertNull(factored(IndexCache.of("OFF"), "model-b", builds).readFrom());
+      assertNull(factored(IndexCache.of(""), "model-b", builds).readFrom());
+      assertEquals(4, builds.get(), "off must build every time");
+      assertEquals(List.of(), files(fromProperty));
+
+      assertNull(factored(IndexCache.of(null), "model-c", builds).readFrom());
+      assertEquals(1, files(fromProperty).size(), "no setting: the property's folder");
+      assertEquals(1, files(named).size());
+    } finally {
+      restore(before);
+    }
+  }
+
   @Test
   void theIndexDecodesTheSameThroughTheCache() throws IOException {
     String before = System.getProperty(IndexCache.PROPERTY);
@@ -121,18 +149,22 @@ class IndexCacheTest {
         }
       }
     } finally {
-      if (before == null) {
-        System.clearProperty(IndexCache.PROPERTY);
-      } else {
-        System.setProperty(IndexCache.PROPERTY, before);
-      }
+      restore(before);
+    }
+  }
+
+  private static void restore(String property) {
+    if (property == null) {
+      System.clearProperty(IndexCache.PROPERTY);
+    } else {
+      System.setProperty(IndexCache.PROPERTY, property);
     }
   }
 
   private VocabularyIndex keyed(String key) {
     FactoredPreselectionTest.Model m = model;
     return new VocabularyIndex(m.values(), m.size(), m.dim(), VocabularyIndex.DEFAULT_BLOCK_ROWS,
-        new VocabularyIndex.Factors(m.components(), m.features(), m.idf(), r -> m.counts()[r], key),
+        new VocabularyIndex.Factors(m.components(), m.features(), m.idf(), r -> m.counts()[r], key, IndexCache.of(null)),
         VocabularyIndex.Preselect.FACTORED);
   }
 
@@ -160,6 +192,10 @@ class IndexCacheTest {
   }
 
   private List<Path> files() throws IOException {
+    return files(dir);
+  }
+
+  private static List<Path> files(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.toString().endsWith(IndexCache.SUFFIX)).sorted().toList();
     }

@@ -34,6 +34,8 @@ final class ExecutorEngines {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorEngines.class);
   /** Idle engines kept per JVM, the most recently used. */
   static final int KEPT_IDLE = 2;
+  /** Spark property naming a node-local folder for the decode's index, read on each executor. */
+  static final String INDEX_CACHE = "spark.lsm.indexCache";
   /** Engines by model and settings, in access order; guarded by itself. */
   private static final LinkedHashMap<String, Held> ENGINES = new LinkedHashMap<>(16, 0.75f, true);
   /** The model-load counter of the task running on this thread, for the load it may trigger. */
@@ -105,7 +107,9 @@ final class ExecutorEngines {
    */
   static RunEngine get(String runId, ShippedModel model, ScoreSettings s, CountsByKey loads) {
     String fingerprint = model.fingerprint();
-    int threads = engineThreads(SparkEnv.get() == null ? null : SparkEnv.get().conf());
+    SparkConf conf = SparkEnv.get() == null ? null : SparkEnv.get().conf();
+    int threads = engineThreads(conf);
+    String indexCache = indexCache(conf);
     String key = fingerprint + "/" + s.cacheSize() + "/" + s.cacheMemoryBytes() + "/" + s.batchSize() + "/"
         + s.legacyMode() + "/" + s.decode() + "/" + s.decodeCheckRate() + "/" + threads;
     LOADS.set(loads);
@@ -113,7 +117,7 @@ final class ExecutorEngines {
       Held held;
       List<InferenceEngine> closing;
       synchronized (ENGINES) {
-        held = ENGINES.computeIfAbsent(key, k -> new Held(newEngine(model, s, threads)));
+        held = ENGINES.computeIfAbsent(key, k -> new Held(newEngine(model, s, threads, indexCache)));
         held.users++;
         closing = evictIdle(key);
       }
@@ -155,7 +159,7 @@ final class ExecutorEngines {
     return closing;
   }
 
-  private static InferenceEngine newEngine(ShippedModel model, ScoreSettings s, int threads) {
+  private static InferenceEngine newEngine(ShippedModel model, ScoreSettings s, int threads, String indexCache) {
     return new InferenceEngine(EngineOptions.builder()
         .bundleSource(() -> load(model))
         .lazyLoad(true)
@@ -167,6 +171,7 @@ final class ExecutorEngines {
         .decode(s.decode())
         .decodeCheckRate(s.decodeCheckRate())
         .threads(threads)
+        .indexCache(indexCache)
         .build());
   }
 
@@ -178,6 +183,14 @@ final class ExecutorEngines {
   static int engineThreads(SparkConf conf) {
     int cpus = conf == null ? 1 : conf.getInt("spark.task.cpus", 1);
     return Math.max(1, Math.min(cpus, EngineOptions.MAX_THREADS));
+  }
+
+  /**
+   * Where engines keep the decode's index between loads: {@link #INDEX_CACHE} ("off": nowhere);
+   * unset, the folder system property {@code lsm.index.cache} names (bin/lsm sets it), if any.
+   */
+  static String indexCache(SparkConf conf) {
+    return conf == null ? null : conf.get(INDEX_CACHE, null);
   }
 
   static String executorId() {

@@ -1,6 +1,7 @@
 package org.lsmspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.file.Path;
@@ -19,6 +20,9 @@ class ExecutorEnginesTest {
     assertEquals(1, ExecutorEngines.engineThreads(new SparkConf(false)));
     assertEquals(3, ExecutorEngines.engineThreads(new SparkConf(false).set("spark.task.cpus", "3")));
     assertEquals(1, ExecutorEngines.engineThreads(null), "no Spark environment: one thread");
+    assertNull(ExecutorEngines.indexCache(new SparkConf(false)), "unset: the system property decides");
+    assertEquals("/local/lsm", ExecutorEngines.indexCache(new SparkConf(false).set("spark.lsm.indexCache", "/local/lsm")));
+    assertNull(ExecutorEngines.indexCache(null));
 
     SparkSession spark = SparkTestSession.get();
     ModelBundle bundle = ModelDirectory.read(GOLDEN.resolve("model").toString());

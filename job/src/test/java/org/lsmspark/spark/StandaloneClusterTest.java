@@ -162,6 +162,7 @@ class StandaloneClusterTest {
     }
 
     Path table = tmp.resolve("table");
+    Path indexCache = tmp.resolve("index-cache");
     long started = System.nanoTime();
     Process driver = sparkClass("spark-submit", "org.apache.spark.deploy.SparkSubmit",
         "--master", masterUrl(), "--deploy-mode", "client", "--class", "org.lsmspark.cli.Main",
@@ -173,6 +174,8 @@ class StandaloneClusterTest {
         "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
         // every class shipped between the JVMs is registered by the jar's LsmKryoRegistrator
         "--conf", "spark.kryo.registrationRequired=true",
+        // the executors keep the decode's index in a node-local folder (README, "the index cache")
+        "--conf", "spark.lsm.indexCache=" + indexCache,
         submitJar().toString(),
         "score", "--model", GOLDEN.resolve("model").toString(), "--input", corpus.toString(),
         "--output", table.toString(), "--run-date", RUN_DATE, "--partitions", "4", "--top-k", String.valueOf(TOP_K));
@@ -195,6 +198,11 @@ class StandaloneClusterTest {
     assertEquals(2, loads.size(), () -> "executors that loaded the model: " + loads + "\n" + logTails());
     loads.forEach((executor, n) -> assertEquals(1L, n, "loads on executor " + executor));
     assertFalse(loads.containsKey("driver"), "the driver must not score: " + loads);
+    // the executors (the driver decodes nothing) built the golden model's index and kept it there
+    assertTrue(Files.isDirectory(indexCache), () -> "no index cache folder\n" + logTails());
+    try (Stream<Path> kept = Files.list(indexCache)) {
+      assertEquals(1, kept.filter(p -> p.toString().endsWith(".factored")).count(), () -> "index cache\n" + logTails());
+    }
 
     started = System.nanoTime();
     Path predictions = tmp.resolve("predictions.jsonl");
