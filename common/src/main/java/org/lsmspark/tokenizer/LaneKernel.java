@@ -47,14 +47,22 @@ abstract class LaneKernel {
      */
     static Layout byColumnCount(int[] rowStart, int[] terms, float[] scales, float[] bounds) {
       int n = scales.length;
-      long[] byCount = new long[n]; // column count, then vector number: a primitive sort, no boxes
+      // column count, then vector number: a counting sort (a general sort of the full-size models'
+      // 124,528 vectors ran interpreted in the load, ~30 ms)
+      int most = 0;
       for (int g = 0; g < n; g++) {
-        byCount[g] = (long) (rowStart[g + 1] - rowStart[g]) << 32 | g;
+        most = Math.max(most, rowStart[g + 1] - rowStart[g]);
       }
-      java.util.Arrays.sort(byCount);
+      int[] next = new int[most + 2];
+      for (int g = 0; g < n; g++) {
+        next[rowStart[g + 1] - rowStart[g] + 1]++;
+      }
+      for (int c = 1; c < next.length; c++) {
+        next[c] += next[c - 1];
+      }
       int[] order = new int[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = (int) byCount[i];
+      for (int g = 0; g < n; g++) {
+        order[next[rowStart[g + 1] - rowStart[g]]++] = g;
       }
       int[] starts = new int[n + 1];
       int[] columns = new int[terms.length];

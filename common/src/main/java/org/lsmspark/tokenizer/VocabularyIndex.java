@@ -2,9 +2,7 @@ package org.lsmspark.tokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
@@ -106,29 +104,12 @@ final class VocabularyIndex {
     this.values = values;
     this.size = size;
     this.dim = dim;
-    this.norms = new double[size];
-    for (int r = 0; r < size; r++) {
-      norms[r] = norm(values, r * dim, dim);
-    }
-    // group rows by their exact bits; groups are numbered by their first row
-    Map<RowKey, Integer> groupOf = new HashMap<>(size * 2);
-    int[] group = new int[size];
-    int[] counts = new int[size];
-    int groups = 0;
-    int zeros = 0;
-    for (int r = 0; r < size; r++) {
-      if (norms[r] == 0) {
-        group[r] = -1;
-        zeros++;
-        continue;
-      }
-      Integer g = groupOf.putIfAbsent(new RowKey(values, r * dim, dim), groups);
-      if (g == null) {
-        g = groups++;
-      }
-      group[r] = g;
-      counts[g]++;
-    }
+    RowGroups rows = RowGroups.of(values, size, dim);
+    this.norms = rows.norms;
+    int[] group = rows.group;
+    int[] counts = rows.counts;
+    int groups = rows.groups;
+    int zeros = rows.zeros;
     this.uniqueRow = new int[groups];
     this.groupStart = new int[groups + 1];
     for (int g = 0; g < groups; g++) {

@@ -1,0 +1,88 @@
+package org.lsmspark.tokenizer;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * The rows of a row-major [size, dim] float matrix grouped by their exact bits ({@link
+ * Float#floatToIntBits}, so −0 and 0 differ), zero rows apart, with every row's L2 norm. Groups
+ * are numbered in the order of their first rows.
+ *
+ * <p>The norms and hashes are computed in parallel; the groups in one pass over an open-addressing
+ * table of row numbers: a {@code HashMap} of boxed row keys made the tokenizer's part of a
+ * full-size model's load (166,468 rows, 124,528 groups) about 0.15 s of one core, mostly the map's
+ * cache misses and allocations.
+ */
+final class RowGroups {
+  /** Each row's L2 norm, in double. */
+  final double[] norms;
+  /** Each row's group, or −1 for a zero row. */
+  final int[] group;
+  /** Rows in each group. */
+  final int[] counts;
+  final int groups;
+  final int zeros;
+
+  private RowGroups(double[] norms, int[] group, int[] counts, int groups, int zeros) {
+    this.norms = norms;
+    this.group = group;
+    this.counts = counts;
+    this.groups = groups;
+    this.zeros = zeros;
+  }
+
+  static RowGroups of(float[] values, int size, int dim) {
+    double[] norms = new double[size];
+    int[] hashes = new int[size];
+    IntStream.range(0, size).parallel().forEach(r -> {
+      int at = r * dim;
+      double s = 0;
+      int h = 1;
+      for (int d = 0; d < dim; d++) {
+        double x = values[at + d];
+        s += x * x;
+        h = 31 * h + Float.floatToIntBits(values[at + d]);
+      }
+      norms[r] = Math.sqrt(s);
+      hashes[r] = h;
+    });
+    int capacity = Integer.highestOneBit(Math.max(2, size) * 2 - 1) << 1; // a power of two, at least twice size
+    int mask = capacity - 1;
+    int shift = Integer.numberOfLeadingZeros(mask); // Fibonacci hashing: the product's top bits pick the slot
+    int[] firstRow = new int[capacity]; // the first row of the group in a slot, −1: empty
+    Arrays.fill(firstRow, -1);
+    int[] group = new int[size];
+    int[] counts = new int[size];
+    int groups = 0;
+    int zeros = 0;
+    for (int r = 0; r < size; r++) {
+      if (norms[r] == 0) {
+        group[r] = -1;
+        zeros++;
+        continue;
+      }
+      int h = hashes[r];
+      int slot = h * 0x9E3779B9 >>> shift;
+      while (firstRow[slot] >= 0 && !(hashes[firstRow[slot]] == h && sameBits(values, firstRow[slot], r, dim))) {
+        slot = (slot + 1) & mask;
+      }
+      if (firstRow[slot] < 0) {
+        firstRow[slot] = r;
+        group[r] = groups++;
+      } else {
+        group[r] = group[firstRow[slot]];
+      }
+      counts[group[r]]++;
+    }
+    return new RowGroups(norms, group, counts, groups, zeros);
+  }
+
+  private static boolean sameBits(float[] values, int a, int b, int dim) {
+    for (int d = 0, i = a * dim, j = b * dim; d < dim; d++, i++, j++) {
+      if (Float.floatToIntBits(values[i]) != Float.floatToIntBits(values[j])) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
