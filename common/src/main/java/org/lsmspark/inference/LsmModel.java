@@ -39,7 +39,7 @@ public final class LsmModel {
     return new LsmModel(bundle, null);
   }
 
-  /** The same with the index cache {@link org.lsmspark.inference.EngineOptions#indexCache()} describes. */
+  /** The same with the index cache {@link EngineOptions#indexCache()} describes. */
   public static LsmModel of(ModelBundle bundle, String indexCache) {
     return new LsmModel(bundle, indexCache);
   }

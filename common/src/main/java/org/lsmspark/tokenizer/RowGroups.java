@@ -9,8 +9,8 @@ import java.util.stream.IntStream;
  * are numbered in the order of their first rows.
  *
  * <p>The norms and hashes are computed in parallel; the groups in one pass over an open-addressing
- * table of row numbers: a {@code HashMap} of boxed row keys made the tokenizer's part of a
- * full-size model's load (166,468 rows, 124,528 groups) about 0.15 s of one core, mostly the map's
+ * table of row numbers. A {@code HashMap} of boxed row keys did this with most of the tokenizer's
+ * samples in a recording of a full-size model's load (166,468 rows, 124,528 groups): the map's
  * cache misses and allocations.
  */
 final class RowGroups {
