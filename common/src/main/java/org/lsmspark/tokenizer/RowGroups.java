@@ -36,14 +36,11 @@ final class RowGroups {
     int[] hashes = new int[size];
     IntStream.range(0, size).parallel().forEach(r -> {
       int at = r * dim;
-      double s = 0;
       int h = 1;
       for (int d = 0; d < dim; d++) {
-        double x = values[at + d];
-        s += x * x;
         h = 31 * h + Float.floatToIntBits(values[at + d]);
       }
-      norms[r] = Math.sqrt(s);
+      norms[r] = VocabularyIndex.norm(values, at, dim);
       hashes[r] = h;
     });
     int capacity = Integer.highestOneBit(Math.max(2, size) * 2 - 1) << 1; // a power of two, at least twice size

@@ -371,7 +371,8 @@ final class VocabularyIndex {
     return dot / (qNorm * vNorm);
   }
 
-  private static double norm(float[] v, int offset, int len) {
+  /** The L2 norm of {@code v[offset, offset + len)}, summed in double in order: the vocabulary's and the queries' alike. */
+  static double norm(float[] v, int offset, int len) {
     double s = 0;
     for (int d = 0; d < len; d++) {
       double x = v[offset + d];
