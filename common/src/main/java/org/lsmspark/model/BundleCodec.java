@@ -118,7 +118,7 @@ public final class BundleCodec extends Serializer<ModelBundle> {
       for (int i = 0; i < t.rank(); i++) {
         out.writeInt(t.dim(i), true);
       }
-      out.writeFloats(t.toArray());
+      out.writeFloats(t.sharedArray());
     }
     return out.toBytes();
   }

@@ -108,8 +108,7 @@ public final class Npy {
     ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 4 + head.length + tensor.size() * Float.BYTES)
         .order(ByteOrder.LITTLE_ENDIAN);
     out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) head.length).put(head);
-    float[] values = tensor.toArray();
-    out.asFloatBuffer().put(values);
+    out.asFloatBuffer().put(tensor.sharedArray());
     return out.array();
   }
 

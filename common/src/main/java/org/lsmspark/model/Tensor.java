@@ -59,6 +59,14 @@ public final class Tensor {
   }
 
   /**
+   * The values themselves, C order, not a copy: for readers of a large tensor (a full-size
+   * model's vocabulary embeddings are 85 MB) that would otherwise hold it twice. Never write to it.
+   */
+  public float[] sharedArray() {
+    return data;
+  }
+
+  /**
    * The rows of a row-major matrix of {@code width} columns, one array each: the layout Java 17's
    * JIT vectorizes a loop over (an offset into one shared array per operand it runs scalar).
    */

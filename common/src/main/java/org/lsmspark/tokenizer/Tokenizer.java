@@ -98,10 +98,11 @@ public final class Tokenizer {
     this.vocabIndex = indexOf(WeightFiles.VOCAB, "turn", this.vocabulary);
 
     this.analyzer = new TextAnalyzer(config.ngramMax());
-    this.idfValues = idf.toArray();
-    float[] comps = components.toArray();
+    // the model's own arrays, read only here and by the decoder: a copy would hold them twice
+    this.idfValues = idf.sharedArray();
+    float[] comps = components.sharedArray();
     this.componentsByTerm = byTerm(comps, dim, f);
-    this.vocabValues = vocabEmbeddings.toArray();
+    this.vocabValues = vocabEmbeddings.sharedArray();
     // the vocabulary embeddings are their TF-IDF rows times componentsᵀ (the model format): the
     // decoder may preselect through that factorisation, checking it row by row when it builds
     List<String> turns = this.vocabulary;

@@ -58,8 +58,8 @@ final class DenseLayer {
     }
 
     void export(Map<String, Tensor> into) {
-      into.put(WeightFiles.cnn(name + ".kernel"), Tensor.of(kernel.clone(), in, out));
-      into.put(WeightFiles.cnn(name + ".bias"), Tensor.of(bias.clone(), bias.length));
+      into.put(WeightFiles.cnn(name + ".kernel"), Tensor.of(kernel, in, out));
+      into.put(WeightFiles.cnn(name + ".bias"), Tensor.of(bias, bias.length));
     }
   }
 
@@ -158,10 +158,10 @@ final class DenseLayer {
     @Override
     void export(Map<String, Tensor> into) {
       super.export(into);
-      into.put(WeightFiles.cnn(name + ".bn.gamma"), Tensor.of(gamma.clone(), gamma.length));
-      into.put(WeightFiles.cnn(name + ".bn.beta"), Tensor.of(beta.clone(), beta.length));
-      into.put(WeightFiles.cnn(name + ".bn.mean"), Tensor.of(movingMean.clone(), movingMean.length));
-      into.put(WeightFiles.cnn(name + ".bn.variance"), Tensor.of(movingVariance.clone(), movingVariance.length));
+      into.put(WeightFiles.cnn(name + ".bn.gamma"), Tensor.of(gamma, gamma.length));
+      into.put(WeightFiles.cnn(name + ".bn.beta"), Tensor.of(beta, beta.length));
+      into.put(WeightFiles.cnn(name + ".bn.mean"), Tensor.of(movingMean, movingMean.length));
+      into.put(WeightFiles.cnn(name + ".bn.variance"), Tensor.of(movingVariance, movingVariance.length));
     }
   }
 }

@@ -184,11 +184,11 @@ final class PointwiseConv {
   }
 
   void export(Map<String, Tensor> into) {
-    into.put(WeightFiles.cnn(name + ".kernel"), Tensor.of(kernel.clone(), 1, 1, in, out));
-    into.put(WeightFiles.cnn(name + ".bias"), Tensor.of(bias.clone(), out));
-    into.put(WeightFiles.cnn(name + ".bn.gamma"), Tensor.of(gamma.clone(), out));
-    into.put(WeightFiles.cnn(name + ".bn.beta"), Tensor.of(beta.clone(), out));
-    into.put(WeightFiles.cnn(name + ".bn.mean"), Tensor.of(movingMean.clone(), out));
-    into.put(WeightFiles.cnn(name + ".bn.variance"), Tensor.of(movingVariance.clone(), out));
+    into.put(WeightFiles.cnn(name + ".kernel"), Tensor.of(kernel, 1, 1, in, out));
+    into.put(WeightFiles.cnn(name + ".bias"), Tensor.of(bias, out));
+    into.put(WeightFiles.cnn(name + ".bn.gamma"), Tensor.of(gamma, out));
+    into.put(WeightFiles.cnn(name + ".bn.beta"), Tensor.of(beta, out));
+    into.put(WeightFiles.cnn(name + ".bn.mean"), Tensor.of(movingMean, out));
+    into.put(WeightFiles.cnn(name + ".bn.variance"), Tensor.of(movingVariance, out));
   }
 }

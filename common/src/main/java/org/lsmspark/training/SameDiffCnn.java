@@ -246,10 +246,10 @@ final class SameDiffCnn implements CnnNetwork {
   @Override
   public Map<String, Tensor> weights() {
     Map<String, Tensor> out = new TreeMap<>();
-    params.forEach((name, p) -> out.put(WeightFiles.cnn(name), Tensor.of(p.value().clone(), p.shape())));
+    params.forEach((name, p) -> out.put(WeightFiles.cnn(name), Tensor.of(p.value(), p.shape())));
     moving.forEach((prefix, stats) -> {
-      out.put(WeightFiles.cnn(prefix + ".mean"), Tensor.of(stats[0].clone(), stats[0].length));
-      out.put(WeightFiles.cnn(prefix + ".variance"), Tensor.of(stats[1].clone(), stats[1].length));
+      out.put(WeightFiles.cnn(prefix + ".mean"), Tensor.of(stats[0], stats[0].length));
+      out.put(WeightFiles.cnn(prefix + ".variance"), Tensor.of(stats[1], stats[1].length));
     });
     return out;
   }
