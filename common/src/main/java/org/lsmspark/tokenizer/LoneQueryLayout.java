@@ -63,9 +63,13 @@ final class LoneQueryLayout {
     char[] ts = terms;
     float[] sc = scales;
     int[] vs = vector;
-    int vectors = vs.length;
     int count = start.length - 1;
-    for (int k = FactoredScores.partStart(count, part), end = FactoredScores.partStart(count, part + 1); k < end; k++) {
+    int from = FactoredScores.partStart(count, part);
+    int end = FactoredScores.partStart(count, part + 1);
+    // full blocks only: a branch for the last one in this loop, never taken while the JIT profiles
+    // it, made the compiled loop's hoisted checks fail on it and the loop compile four times
+    int full = Math.min(end, vs.length / WIDTH);
+    for (int k = from; k < full; k++) {
       float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
       float s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
       float s8 = 0f, s9 = 0f, s10 = 0f, s11 = 0f;
@@ -89,28 +93,30 @@ final class LoneQueryLayout {
         s15 += y[ts[p + 15]];
       }
       int v = k * WIDTH;
-      if (v + WIDTH <= vectors) {
-        out[vs[v]] = sc[v] * s0;
-        out[vs[v + 1]] = sc[v + 1] * s1;
-        out[vs[v + 2]] = sc[v + 2] * s2;
-        out[vs[v + 3]] = sc[v + 3] * s3;
-        out[vs[v + 4]] = sc[v + 4] * s4;
-        out[vs[v + 5]] = sc[v + 5] * s5;
-        out[vs[v + 6]] = sc[v + 6] * s6;
-        out[vs[v + 7]] = sc[v + 7] * s7;
-        out[vs[v + 8]] = sc[v + 8] * s8;
-        out[vs[v + 9]] = sc[v + 9] * s9;
-        out[vs[v + 10]] = sc[v + 10] * s10;
-        out[vs[v + 11]] = sc[v + 11] * s11;
-        out[vs[v + 12]] = sc[v + 12] * s12;
-        out[vs[v + 13]] = sc[v + 13] * s13;
-        out[vs[v + 14]] = sc[v + 14] * s14;
-        out[vs[v + 15]] = sc[v + 15] * s15;
-      } else { // the last block, not full
-        float[] sums = {s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15};
-        for (int i = 0; v + i < vectors; i++) {
-          out[vs[v + i]] = sc[v + i] * sums[i];
+      out[vs[v]] = sc[v] * s0;
+      out[vs[v + 1]] = sc[v + 1] * s1;
+      out[vs[v + 2]] = sc[v + 2] * s2;
+      out[vs[v + 3]] = sc[v + 3] * s3;
+      out[vs[v + 4]] = sc[v + 4] * s4;
+      out[vs[v + 5]] = sc[v + 5] * s5;
+      out[vs[v + 6]] = sc[v + 6] * s6;
+      out[vs[v + 7]] = sc[v + 7] * s7;
+      out[vs[v + 8]] = sc[v + 8] * s8;
+      out[vs[v + 9]] = sc[v + 9] * s9;
+      out[vs[v + 10]] = sc[v + 10] * s10;
+      out[vs[v + 11]] = sc[v + 11] * s11;
+      out[vs[v + 12]] = sc[v + 12] * s12;
+      out[vs[v + 13]] = sc[v + 13] * s13;
+      out[vs[v + 14]] = sc[v + 14] * s14;
+      out[vs[v + 15]] = sc[v + 15] * s15;
+    }
+    for (int k = Math.max(from, full); k < end; k++) { // the last block, not full: each sum in the same order
+      for (int v = k * WIDTH; v < vs.length; v++) {
+        float sum = 0f;
+        for (int p = start[k] + v - k * WIDTH; p < start[k + 1]; p += WIDTH) {
+          sum += y[ts[p]];
         }
+        out[vs[v]] = sc[v] * sum;
       }
     }
   }
