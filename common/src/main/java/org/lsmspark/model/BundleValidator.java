@@ -100,11 +100,28 @@ final class BundleValidator {
     }
   }
 
-  /** The first flat index in [from, to) of a value that is not finite (or, in a mask, not 0 or 1); -1 if none. */
+  /**
+   * The first flat index in [from, to) of a value that is not finite (or, in a mask, not 0 or 1); -1
+   * if none. A loop for each kind: one loop testing {@code mask} inside was compiled for the kind it
+   * met first and recompiled when the other came.
+   */
   private static int firstBad(Tensor t, boolean mask, int from, int to) {
+    float[] v = t.sharedArray();
+    return mask ? firstNotBinary(v, from, to) : firstNotFinite(v, from, to);
+  }
+
+  private static int firstNotFinite(float[] v, int from, int to) {
     for (int i = from; i < to; i++) {
-      float x = t.get(i);
-      if (!Float.isFinite(x) || mask && x != 0f && x != 1f) {
+      if (!Float.isFinite(v[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int firstNotBinary(float[] v, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (v[i] != 0f && v[i] != 1f) {
         return i;
       }
     }
