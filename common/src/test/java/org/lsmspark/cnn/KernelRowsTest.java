@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junitpioneer.jupiter.RestoreSystemProperties;
 import org.lsmspark.simd.VectorApi;
 import org.lsmspark.simd.VectorApiTesting;
 
@@ -83,8 +84,10 @@ class KernelRowsTest {
   }
 
   @Test
+  @RestoreSystemProperties
   void thePropertySwitchesThemOff() {
-    KernelRows rows = VectorApiTesting.switchedOff(KernelRows::best);
+    System.setProperty(VectorApi.PROPERTY, "false");
+    KernelRows rows = KernelRows.best();
     assertInstanceOf(ScalarKernelRows.class, rows);
     assertEquals("scalar kernel rows (lsm.vector=false for the Vector API ones)", rows.describe());
   }

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junitpioneer.jupiter.RestoreSystemProperties;
 import org.lsmspark.model.Golden;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.TestModels;
@@ -36,27 +37,19 @@ class LazyModelTest {
    * passed down to the tokenizer leaves the named folder empty.
    */
   @Test
+  @RestoreSystemProperties
   void theDecodesIndexIsKeptWhereTheOptionsSay(@TempDir Path dir) throws IOException {
     Path named = dir.resolve("named");
     Path property = dir.resolve("property");
-    String before = System.getProperty("lsm.index.cache");
     System.setProperty("lsm.index.cache", property.toString());
-    try {
-      EngineOptions.Builder options = EngineOptions.builder().bundle(Golden.V1.bundle());
-      new LazyModel(options.indexCache(named.toString()).build()).get();
-      assertEquals(1, files(named));
-      assertEquals(0, files(property));
-      new LazyModel(options.indexCache("off").build()).get();
-      assertEquals(0, files(property));
-      new LazyModel(options.indexCache(null).build()).get();
-      assertEquals(1, files(property));
-    } finally {
-      if (before == null) {
-        System.clearProperty("lsm.index.cache");
-      } else {
-        System.setProperty("lsm.index.cache", before);
-      }
-    }
+    EngineOptions.Builder options = EngineOptions.builder().bundle(Golden.V1.bundle());
+    new LazyModel(options.indexCache(named.toString()).build()).get();
+    assertEquals(1, files(named));
+    assertEquals(0, files(property));
+    new LazyModel(options.indexCache("off").build()).get();
+    assertEquals(0, files(property));
+    new LazyModel(options.indexCache(null).build()).get();
+    assertEquals(1, files(property));
   }
 
   private static long files(Path dir) throws IOException {

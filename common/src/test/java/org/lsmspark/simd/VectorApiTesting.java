@@ -5,26 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
-/** For the tests of kernels with a Vector API implementation: the API switched off, or absent. */
+/** For the tests of kernels with a Vector API implementation: the API absent. */
 public final class VectorApiTesting {
   private VectorApiTesting() {}
-
-  /** {@code make} with {@link VectorApi#PROPERTY} false, the property restored after. */
-  public static <T> T switchedOff(Supplier<T> make) {
-    String before = System.getProperty(VectorApi.PROPERTY);
-    System.setProperty(VectorApi.PROPERTY, "false");
-    try {
-      return make.get();
-    } finally {
-      if (before == null) {
-        System.clearProperty(VectorApi.PROPERTY);
-      } else {
-        System.setProperty(VectorApi.PROPERTY, before);
-      }
-    }
-  }
 
   /**
    * What {@code main} prints, run in a JVM on this classpath without the module (a spark-submit

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junitpioneer.jupiter.RestoreSystemProperties;
 
 /**
  * A cached index must be the built one array for array (a read that shifted, truncated or
@@ -101,63 +102,47 @@ class IndexCacheTest {
 
   /** A named folder wins over the system property, "off" keeps nothing, and no setting falls back to the property. */
   @Test
+  @RestoreSystemProperties
   void aSettingWinsOverTheSystemPropertyAndOffKeepsNone() throws IOException {
     Path fromProperty = Files.createDirectory(dir.resolve("property"));
     Path named = Files.createDirectory(dir.resolve("named"));
-    String before = System.getProperty(IndexCache.PROPERTY);
     System.setProperty(IndexCache.PROPERTY, fromProperty.toString());
-    try {
-      AtomicInteger builds = new AtomicInteger();
-      assertNull(factored(IndexCache.of(named.toString()), "model-a", builds).readFrom());
-      assertNotNull(factored(IndexCache.of(" " + named + " "), "model-a", builds).readFrom(), "read back");
-      assertEquals(List.of(), files(fromProperty));
-      assertEquals(1, files(named).size());
+    AtomicInteger builds = new AtomicInteger();
+    assertNull(factored(IndexCache.of(named.toString()), "model-a", builds).readFrom());
+    assertNotNull(factored(IndexCache.of(" " + named + " "), "model-a", builds).readFrom(), "read back");
+    assertEquals(List.of(), files(fromProperty));
+    assertEquals(1, files(named).size());
 
-      assertNull(factored(IndexCache.of("off"), "model-b", builds).readFrom());
-      assertNull(factored(IndexCache.of("OFF"), "model-b", builds).readFrom());
-      assertNull(factored(IndexCache.of(""), "model-b", builds).readFrom());
-      assertEquals(4, builds.get(), "off must build every time");
-      assertEquals(List.of(), files(fromProperty));
+    assertNull(factored(IndexCache.of("off"), "model-b", builds).readFrom());
+    assertNull(factored(IndexCache.of("OFF"), "model-b", builds).readFrom());
+    assertNull(factored(IndexCache.of(""), "model-b", builds).readFrom());
+    assertEquals(4, builds.get(), "off must build every time");
+    assertEquals(List.of(), files(fromProperty));
 
-      assertNull(factored(IndexCache.of(null), "model-c", builds).readFrom());
-      assertEquals(1, files(fromProperty).size(), "no setting: the property's folder");
-      assertEquals(1, files(named).size());
-    } finally {
-      restore(before);
-    }
+    assertNull(factored(IndexCache.of(null), "model-c", builds).readFrom());
+    assertEquals(1, files(fromProperty).size(), "no setting: the property's folder");
+    assertEquals(1, files(named).size());
   }
 
   @Test
+  @RestoreSystemProperties
   void theIndexDecodesTheSameThroughTheCache() throws IOException {
-    String before = System.getProperty(IndexCache.PROPERTY);
     System.setProperty(IndexCache.PROPERTY, dir.toString());
-    try {
-      float[][] queries = new float[20][model.dim()];
-      Random rng = new Random(3);
-      for (float[] q : queries) {
-        for (int d = 0; d < q.length; d++) {
-          q[d] = (float) rng.nextGaussian();
-        }
+    float[][] queries = new float[20][model.dim()];
+    Random rng = new Random(3);
+    for (float[] q : queries) {
+      for (int d = 0; d < q.length; d++) {
+        q[d] = (float) rng.nextGaussian();
       }
-      VocabularyIndex.Hit[][] expected = keyed(null).topK(queries, 5);
-      assertEquals(List.of(), files());
-      for (int run = 0; run < 2; run++) { // the first builds and writes, the second reads
-        VocabularyIndex.Hit[][] got = keyed("model-a").topK(queries, 5);
-        assertEquals(1, files().size());
-        for (int i = 0; i < queries.length; i++) {
-          assertArrayEquals(expected[i], got[i], "run " + run + ", query " + i);
-        }
-      }
-    } finally {
-      restore(before);
     }
-  }
-
-  private static void restore(String property) {
-    if (property == null) {
-      System.clearProperty(IndexCache.PROPERTY);
-    } else {
-      System.setProperty(IndexCache.PROPERTY, property);
+    VocabularyIndex.Hit[][] expected = keyed(null).topK(queries, 5);
+    assertEquals(List.of(), files());
+    for (int run = 0; run < 2; run++) { // the first builds and writes, the second reads
+      VocabularyIndex.Hit[][] got = keyed("model-a").topK(queries, 5);
+      assertEquals(1, files().size());
+      for (int i = 0; i < queries.length; i++) {
+        assertArrayEquals(expected[i], got[i], "run " + run + ", query " + i);
+      }
     }
   }
 

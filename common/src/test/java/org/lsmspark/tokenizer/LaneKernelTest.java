@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junitpioneer.jupiter.RestoreSystemProperties;
 import org.lsmspark.simd.VectorApi;
 import org.lsmspark.simd.VectorApiTesting;
 
@@ -72,8 +73,10 @@ class LaneKernelTest {
   }
 
   @Test
+  @RestoreSystemProperties
   void thePropertySwitchesItOff() {
-    LaneKernel k = VectorApiTesting.switchedOff(() -> LaneKernel.best(ROW_START, TERMS, SCALES, BOUNDS));
+    System.setProperty(VectorApi.PROPERTY, "false");
+    LaneKernel k = LaneKernel.best(ROW_START, TERMS, SCALES, BOUNDS);
     assertInstanceOf(ScalarLaneKernel.class, k);
     assertEquals("scalar lane kernel (lsm.vector=false for the Vector API one)", k.describe());
   }
