@@ -1,5 +1,6 @@
 package org.lsmspark.tokenizer;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.lsmspark.model.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -82,9 +83,12 @@ final class FactoredPreselection implements Preselection {
         }
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, new long[] {m, features}, 'c');
         Nd4j.gemm(Nd4j.create(q, new long[] {m, dim}, 'c'), projection, y, false, false, 1.0, 0.0);
-        float[] ys = mine.ys(m * features);
-        y.data().asNioFloat().get(ys, 0, m * features);
         int groups = (m + FactoredScores.LANES - 1) / FactoredScores.LANES;
+        float[] ys = mine.ys(groups * FactoredScores.LANES * features);
+        y.data().asNioFloat().get(ys, 0, m * features);
+        // the last group's lanes without a query read zeros: no branch for them in scoreGroup, whose
+        // compiled loop a branch never taken while profiled made the JIT recompile when it was
+        Arrays.fill(ys, m * features, groups * FactoredScores.LANES * features, 0f);
         IntStream.range(0, groups).parallel().forEach(gi -> {
           int from = gi * FactoredScores.LANES;
           scoreGroup(f, ys, live, chunk + from, from, Math.min(FactoredScores.LANES, m - from), visit);
@@ -175,21 +179,15 @@ final class FactoredPreselection implements Preselection {
     int features = f.features;
     int block = Math.max(1, Math.min(BLOCK, f.vectors));
     float[] yg = mine.yg(f.columns * FactoredScores.LANES);
-    for (int t = 0; t < FactoredScores.LANES; t++) {
+    for (int t = 0; t < FactoredScores.LANES; t++) { // lanes without a query copy zeros (forEachBlock)
       int src = (from + t) * features;
-      if (t < lanes) {
-        for (int j = 0; j < features; j++) {
-          yg[j * FactoredScores.LANES + t] = ys[src + j];
-        }
-      } else { // a lane without a query: zeros, as a new array held
-        for (int j = 0; j < features; j++) {
-          yg[j * FactoredScores.LANES + t] = 0;
-        }
+      for (int j = 0; j < features; j++) {
+        yg[j * FactoredScores.LANES + t] = ys[src + j];
       }
     }
     f.addPairs(yg, FactoredScores.LANES);
     float[] floors = new float[FactoredScores.LANES];
-    java.util.Arrays.fill(floors, Float.POSITIVE_INFINITY); // lanes without a query want nothing
+    Arrays.fill(floors, Float.POSITIVE_INFINITY); // lanes without a query want nothing
     int[] vectors = mine.vectors(block);
     float[] scores = mine.scores(FactoredScores.LANES * block);
     float[] bounds = f.bounds();
