@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * Embeds the windows of a chunk (or computes the states of its distinct turns) in parallel: the
@@ -41,30 +42,25 @@ final class ParallelEmbedder implements AutoCloseable {
     return threads;
   }
 
-  /** {@code embed} of every window, in order. */
-  float[][] embedAll(List<List<String>> chunk, Function<List<String>, float[]> embed) {
-    return mapAll(chunk, embed, new float[chunk.size()][]);
-  }
-
-  /** {@code fn} of every item into {@code out} (as long as the items), in order; returns {@code out}. */
-  <T, R> R[] mapAll(List<T> chunk, Function<? super T, ? extends R> fn, R[] out) {
-    int n = chunk.size();
-    if (out.length != n) {
-      throw new IllegalArgumentException(n + " items but room for " + out.length + " results");
-    }
+  /**
+   * {@code work} of every index in [0, n), each once. The callers store each result in a typed
+   * array of their own: a shared generic loop storing into theirs ({@code R[]}) was recompiled by
+   * the JIT whenever the other caller's array type or function came (array_check traps).
+   */
+  void forEachIndex(int n, IntConsumer work) {
     int workers = pool == null ? 1 : Math.min(threads, n);
     if (workers <= 1) {
       for (int i = 0; i < n; i++) {
-        out[i] = fn.apply(chunk.get(i));
+        work.accept(i);
       }
-      return out;
+      return;
     }
     AtomicInteger next = new AtomicInteger();
     AtomicBoolean failed = new AtomicBoolean();
-    Runnable work = () -> {
+    Runnable take = () -> { // the next index until none is left or one failed
       for (int i = next.getAndIncrement(); i < n && !failed.get(); i = next.getAndIncrement()) {
         try {
-          out[i] = fn.apply(chunk.get(i));
+          work.accept(i);
         } catch (RuntimeException | Error e) {
           failed.set(true);
           throw e;
@@ -73,11 +69,11 @@ final class ParallelEmbedder implements AutoCloseable {
     };
     List<Future<?>> futures = new ArrayList<>(workers - 1);
     for (int w = 1; w < workers; w++) {
-      futures.add(pool.submit(work));
+      futures.add(pool.submit(take));
     }
     RuntimeException first = null;
     try {
-      work.run();
+      take.run();
     } catch (RuntimeException e) {
       first = e;
     }
@@ -100,7 +96,6 @@ final class ParallelEmbedder implements AutoCloseable {
     if (first != null) {
       throw first;
     }
-    return out;
   }
 
   /**

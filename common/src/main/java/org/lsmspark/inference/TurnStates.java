@@ -59,7 +59,8 @@ final class TurnStates {
         missing.add(t);
       }
     }
-    TurnState[] states = pool.mapAll(missing, state, new TurnState[missing.size()]);
+    TurnState[] states = new TurnState[missing.size()];
+    pool.forEachIndex(states.length, i -> states[i] = state.apply(missing.get(i)));
     for (int i = 0; i < states.length; i++) {
       byText.put(missing.get(i), states[i]);
     }

@@ -146,13 +146,14 @@ final class WindowScorer {
     for (int from = 0; from < n; from += group) {
       groups.add(chunk.subList(from, Math.min(n, from + group)));
     }
-    float[][][] parts = embedder.mapAll(groups, g -> {
-      List<TurnState[]> windows = new ArrayList<>(g.size());
-      for (List<String> w : g) {
+    float[][][] parts = new float[groups.size()][][];
+    embedder.forEachIndex(parts.length, i -> {
+      List<TurnState[]> windows = new ArrayList<>(groups.get(i).size());
+      for (List<String> w : groups.get(i)) {
         windows.add(states.window(w));
       }
-      return m.predictEmbeddings(windows);
-    }, new float[groups.size()][][]);
+      parts[i] = m.predictEmbeddings(windows);
+    });
     float[][] emb = new float[n][];
     int at = 0;
     for (float[][] part : parts) {

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class ParallelEmbedderTest {
@@ -25,6 +26,13 @@ class ParallelEmbedderTest {
     for (int i = 0; i < n; i++) {
       out.add(List.of("turn " + i));
     }
+    return out;
+  }
+
+  /** {@code embed} of every window, in order, stored as the engine's callers store results. */
+  private static float[][] embedAll(ParallelEmbedder e, List<List<String>> windows, Function<List<String>, float[]> embed) {
+    float[][] out = new float[windows.size()][];
+    e.forEachIndex(out.length, i -> out[i] = embed.apply(windows.get(i)));
     return out;
   }
 
@@ -39,7 +47,7 @@ class ParallelEmbedderTest {
       CyclicBarrier together = new CyclicBarrier(threads);
       Set<String> names = ConcurrentHashMap.newKeySet();
       try (ParallelEmbedder e = new ParallelEmbedder(threads)) {
-        float[][] out = e.embedAll(windows(3 * threads), w -> {
+        float[][] out = embedAll(e, windows(3 * threads), w -> {
           names.add(Thread.currentThread().getName());
           try {
             together.await(30, TimeUnit.SECONDS);
@@ -59,14 +67,14 @@ class ParallelEmbedderTest {
   @Test
   void aFailingWindowFailsTheChunkWithItsOwnException() {
     try (ParallelEmbedder e = new ParallelEmbedder(2)) {
-      IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> e.embedAll(windows(9), w -> {
+      IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> embedAll(e, windows(9), w -> {
         if (w.get(0).equals("turn 5")) {
           throw new IllegalArgumentException("turn 5 cannot be embedded");
         }
         return fake(w);
       }));
       assertEquals("turn 5 cannot be embedded", ex.getMessage());
-      assertArrayEquals(new float[] {4}, e.embedAll(windows(5), ParallelEmbedderTest::fake)[4], "still usable");
+      assertArrayEquals(new float[] {4}, embedAll(e, windows(5), ParallelEmbedderTest::fake)[4], "still usable");
     }
   }
 
