@@ -86,8 +86,8 @@ final class FactoredPreselection implements Preselection {
         int groups = (m + FactoredScores.LANES - 1) / FactoredScores.LANES;
         float[] ys = mine.ys(groups * FactoredScores.LANES * features);
         y.data().asNioFloat().get(ys, 0, m * features);
-        // the last group's lanes without a query read zeros: no branch for them in scoreGroup, whose
-        // compiled loop a branch never taken while profiled made the JIT recompile when it was
+        // lanes without a query (the last group's) read zero rows, so scoreGroup copies every lane
+        // alike: a branch for them, unseen while the JIT profiled it, cost a recompilation when taken
         Arrays.fill(ys, m * features, groups * FactoredScores.LANES * features, 0f);
         IntStream.range(0, groups).parallel().forEach(gi -> {
           int from = gi * FactoredScores.LANES;
