@@ -21,15 +21,9 @@ final class LoneQueryLayout {
 
   LoneQueryLayout(int[] rowStart, int[] rowTerms, float[] rowScales, int padding) {
     int n = rowStart.length - 1;
-    long[] byCount = new long[n];
-    for (int g = 0; g < n; g++) {
-      byCount[g] = (long) (rowStart[g + 1] - rowStart[g]) << 32 | g;
-    }
-    Arrays.sort(byCount);
-    vector = new int[n];
+    vector = LaneKernel.orderByColumnCount(rowStart);
     scales = new float[n];
     for (int i = 0; i < n; i++) {
-      vector[i] = (int) byCount[i];
       scales[i] = rowScales[vector[i]];
     }
     int count = (n + WIDTH - 1) / WIDTH;
