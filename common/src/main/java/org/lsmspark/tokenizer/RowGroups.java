@@ -6,7 +6,7 @@ import java.util.stream.IntStream;
 /**
  * The rows of a row-major [size, dim] float matrix grouped by their exact bits ({@link
  * Float#floatToIntBits}, so −0 and 0 differ), zero rows apart, with every row's L2 norm. Groups
- * are numbered in the order of their first rows.
+ * are numbered in the order of their first rows; their rows are listed in CSR form, ascending.
  *
  * <p>The norms and hashes are computed in parallel; the groups in one pass over an open-addressing
  * table of row numbers. A {@code HashMap} of boxed row keys did this with most of the tokenizer's
@@ -16,19 +16,24 @@ import java.util.stream.IntStream;
 final class RowGroups {
   /** Each row's L2 norm, in double. */
   final double[] norms;
-  /** Each row's group, or −1 for a zero row. */
-  final int[] group;
-  /** Rows in each group. */
-  final int[] counts;
-  final int groups;
-  final int zeros;
+  /** Each group's first row. */
+  final int[] first;
+  /** Group g's rows are {@code rows[start[g], start[g + 1])}. */
+  final int[] start;
+  final int[] rows;
+  /** The rows whose values are all zero (±0), in no group. */
+  final int[] zeroRows;
 
-  private RowGroups(double[] norms, int[] group, int[] counts, int groups, int zeros) {
+  private RowGroups(double[] norms, int[] first, int[] start, int[] rows, int[] zeroRows) {
     this.norms = norms;
-    this.group = group;
-    this.counts = counts;
-    this.groups = groups;
-    this.zeros = zeros;
+    this.first = first;
+    this.start = start;
+    this.rows = rows;
+    this.zeroRows = zeroRows;
+  }
+
+  int groups() {
+    return first.length;
   }
 
   static RowGroups of(float[] values, int size, int dim) {
@@ -71,7 +76,32 @@ final class RowGroups {
       }
       counts[group[r]]++;
     }
-    return new RowGroups(norms, group, counts, groups, zeros);
+    return csr(norms, group, counts, groups, zeros);
+  }
+
+  private static RowGroups csr(double[] norms, int[] group, int[] counts, int groups, int zeros) {
+    int size = group.length;
+    int[] first = new int[groups];
+    int[] start = new int[groups + 1];
+    for (int g = 0; g < groups; g++) {
+      start[g + 1] = start[g] + counts[g];
+    }
+    int[] rows = new int[size - zeros];
+    int[] zeroRows = new int[zeros];
+    int[] fill = Arrays.copyOf(start, groups);
+    int z = 0;
+    for (int r = 0; r < size; r++) {
+      int g = group[r];
+      if (g < 0) {
+        zeroRows[z++] = r;
+      } else {
+        if (fill[g] == start[g]) {
+          first[g] = r;
+        }
+        rows[fill[g]++] = r;
+      }
+    }
+    return new RowGroups(norms, first, start, rows, zeroRows);
   }
 
   private static boolean sameBits(float[] values, int a, int b, int dim) {

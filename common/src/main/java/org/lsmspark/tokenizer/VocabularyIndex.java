@@ -106,31 +106,11 @@ final class VocabularyIndex {
     this.dim = dim;
     RowGroups rows = RowGroups.of(values, size, dim);
     this.norms = rows.norms;
-    int[] group = rows.group;
-    int[] counts = rows.counts;
-    int groups = rows.groups;
-    int zeros = rows.zeros;
-    this.uniqueRow = new int[groups];
-    this.groupStart = new int[groups + 1];
-    for (int g = 0; g < groups; g++) {
-      groupStart[g + 1] = groupStart[g] + counts[g];
-    }
-    this.groupRows = new int[size - zeros];
-    this.zeroRows = new int[zeros];
-    int[] fill = Arrays.copyOf(groupStart, groups);
-    int z = 0;
-    for (int r = 0; r < size; r++) {
-      int g = group[r];
-      if (g < 0) {
-        zeroRows[z++] = r;
-      } else {
-        if (fill[g] == groupStart[g]) {
-          uniqueRow[g] = r;
-        }
-        groupRows[fill[g]++] = r;
-      }
-    }
-    this.blockRows = Math.max(1, Math.min(blockRows, groups));
+    this.uniqueRow = rows.first;
+    this.groupStart = rows.start;
+    this.groupRows = rows.rows;
+    this.zeroRows = rows.zeroRows;
+    this.blockRows = Math.max(1, Math.min(blockRows, rows.groups()));
     this.built = new Lazy<>(() -> PreselectionChoice.build(this.preselect, factors, values, norms, uniqueRow, size, dim,
         this.blockRows));
   }

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link RowGroups} against a map from each row's bits to its group: rows equal bit for bit share
- * a group numbered by its first row, rows that differ (−0 against 0, or only in a bit the hash
- * misses) do not, all-zero rows are no group, and the norms are each row's sum of squares in order.
+ * a group numbered by its first row and listing its rows ascending, rows that differ (−0 against 0,
+ * or only in a bit the hash misses) do not, all-zero rows are no group, and the norms are each
+ * row's sum of squares in order.
  */
 class RowGroupsTest {
 
@@ -48,9 +49,8 @@ class RowGroupsTest {
     RowGroups got = RowGroups.of(values, size, dim);
 
     Map<List<Integer>, Integer> groupOf = new HashMap<>();
-    int[] group = new int[size];
-    List<Integer> counts = new ArrayList<>();
-    int zeros = 0;
+    List<List<Integer>> members = new ArrayList<>();
+    List<Integer> zeroRows = new ArrayList<>();
     for (int r = 0; r < size; r++) {
       double s = 0;
       List<Integer> bits = new ArrayList<>();
@@ -61,29 +61,38 @@ class RowGroupsTest {
       }
       assertEquals(Math.sqrt(s), got.norms[r], "norm of row " + r);
       if (s == 0) {
-        group[r] = -1;
-        zeros++;
+        zeroRows.add(r);
         continue;
       }
       int g = groupOf.computeIfAbsent(bits, k -> {
-        counts.add(0);
-        return counts.size() - 1;
+        members.add(new ArrayList<>());
+        return members.size() - 1;
       });
-      group[r] = g;
-      counts.set(g, counts.get(g) + 1);
+      members.get(g).add(r);
     }
     assertEquals(distinct - 2, groupOf.size(), "the test's rows");
-    assertArrayEquals(group, got.group);
-    assertEquals(groupOf.size(), got.groups);
-    assertEquals(zeros, got.zeros);
-    assertArrayEquals(counts.stream().mapToInt(Integer::intValue).toArray(), Arrays.copyOf(got.counts, got.groups));
+    assertEquals(members.size(), got.groups());
+    assertEquals(got.groups() + 1, got.start.length);
+    for (int g = 0; g < members.size(); g++) {
+      assertEquals(members.get(g).get(0), got.first[g], "first row of group " + g);
+      assertEquals(members.get(g), ints(got.rows, got.start[g], got.start[g + 1]), "rows of group " + g);
+    }
+    assertEquals(zeroRows, ints(got.zeroRows, 0, got.zeroRows.length));
+  }
+
+  private static List<Integer> ints(int[] a, int from, int to) {
+    return Arrays.stream(a, from, to).boxed().toList();
   }
 
   @Test
   void oneRowAndNoRows() {
     RowGroups one = RowGroups.of(new float[] {3f, 4f}, 1, 2);
-    assertArrayEquals(new int[] {0}, one.group);
+    assertArrayEquals(new int[] {0}, one.first);
+    assertArrayEquals(new int[] {0, 1}, one.start);
+    assertArrayEquals(new int[] {0}, one.rows);
     assertEquals(5.0, one.norms[0]);
-    assertEquals(0, RowGroups.of(new float[0], 0, 3).groups);
+    RowGroups none = RowGroups.of(new float[0], 0, 3);
+    assertEquals(0, none.groups());
+    assertArrayEquals(new int[] {0}, none.start);
   }
 }
