@@ -1,7 +1,6 @@
 package org.lsmspark.tokenizer;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 
