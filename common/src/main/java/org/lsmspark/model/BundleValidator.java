@@ -1,24 +1,47 @@
 package org.lsmspark.model;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.IntStream;
 
 /** Every shape, value and list the format constrains; a problem names the file. */
 final class BundleValidator {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private BundleValidator() {}
 
+  /** The terms of {@code terms.txt}, checked: at least one, none empty, none twice. */
+  static DistinctStrings terms(List<String> terms) {
+    if (terms.isEmpty()) {
+      throw new ModelFormatException(WeightFiles.TERMS, "holds no terms");
+    }
+    for (int i = 0; i < terms.size(); i++) {
+      if (terms.get(i).isEmpty()) {
+        throw new ModelFormatException(WeightFiles.TERMS, "line " + (i + 1) + " is an empty term");
+      }
+    }
+    return distinct(WeightFiles.TERMS, terms, "term");
+  }
+
+  /** The turns of {@code vocab.jsonl}, checked: at least one, none twice. */
+  static DistinctStrings vocabulary(List<String> vocabulary) {
+    if (vocabulary.isEmpty()) {
+      throw new ModelFormatException(WeightFiles.VOCAB, "holds no vocabulary turns");
+    }
+    return distinct(WeightFiles.VOCAB, vocabulary, "turn");
+  }
+
+  private static DistinctStrings distinct(String file, List<String> values, String what) {
+    try {
+      return DistinctStrings.of(values, what);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(file, e.getMessage());
+    }
+  }
+
+  /** The tensors against the configuration and the term and turn counts; every file has a digest. */
   static void validate(ModelConfig config, List<String> terms, List<String> vocabulary,
       Map<String, Tensor> tensors, Map<String, String> digests) {
-    checkTerms(terms);
-    checkVocabulary(vocabulary);
     checkShapes(config, terms.size(), vocabulary.size(), tensors);
     checkValues(tensors);
     for (String file : List.of(WeightFiles.TERMS, WeightFiles.VOCAB)) {
@@ -29,34 +52,6 @@ final class BundleValidator {
     for (String file : tensors.keySet()) {
       if (!digests.containsKey(file)) {
         throw new ModelFormatException(file, "has no digest");
-      }
-    }
-  }
-
-  private static void checkTerms(List<String> terms) {
-    if (terms.isEmpty()) {
-      throw new ModelFormatException(WeightFiles.TERMS, "holds no terms");
-    }
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < terms.size(); i++) {
-      if (terms.get(i).isEmpty()) {
-        throw new ModelFormatException(WeightFiles.TERMS, "line " + (i + 1) + " is an empty term");
-      }
-      if (!seen.add(terms.get(i))) {
-        throw new ModelFormatException(WeightFiles.TERMS, "term \"" + terms.get(i) + "\" repeats on line " + (i + 1));
-      }
-    }
-  }
-
-  private static void checkVocabulary(List<String> vocabulary) {
-    if (vocabulary.isEmpty()) {
-      throw new ModelFormatException(WeightFiles.VOCAB, "holds no vocabulary turns");
-    }
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < vocabulary.size(); i++) {
-      if (!seen.add(vocabulary.get(i))) {
-        throw new ModelFormatException(WeightFiles.VOCAB, "turn " + JSON.valueToTree(vocabulary.get(i))
-            + " repeats on line " + (i + 1));
       }
     }
   }

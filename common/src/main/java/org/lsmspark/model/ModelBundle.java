@@ -12,8 +12,8 @@ import java.util.TreeMap;
  */
 public final class ModelBundle {
   private final ModelConfig config;
-  private final List<String> terms;
-  private final List<String> vocabulary;
+  private final DistinctStrings terms;
+  private final DistinctStrings vocabulary;
   private final Map<String, Tensor> tensors;
   private final Map<String, String> digests;
   private final String fingerprint;
@@ -21,8 +21,8 @@ public final class ModelBundle {
   private ModelBundle(ModelConfig config, List<String> terms, List<String> vocabulary,
       Map<String, Tensor> tensors, Map<String, String> digests) {
     this.config = config;
-    this.terms = List.copyOf(terms);
-    this.vocabulary = List.copyOf(vocabulary);
+    this.terms = BundleValidator.terms(terms);
+    this.vocabulary = BundleValidator.vocabulary(vocabulary);
     this.tensors = Collections.unmodifiableMap(new TreeMap<>(tensors));
     this.digests = Collections.unmodifiableMap(new TreeMap<>(digests));
     BundleValidator.validate(config, this.terms, this.vocabulary, this.tensors, this.digests);
@@ -57,11 +57,13 @@ public final class ModelBundle {
     return fingerprint;
   }
 
-  public List<String> terms() {
+  /** The terms, {@code indexOf} a hash lookup. */
+  public DistinctStrings terms() {
     return terms;
   }
 
-  public List<String> vocabulary() {
+  /** The vocabulary turns, {@code indexOf} a hash lookup. */
+  public DistinctStrings vocabulary() {
     return vocabulary;
   }
 

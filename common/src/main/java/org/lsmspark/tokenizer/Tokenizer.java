@@ -2,13 +2,11 @@ package org.lsmspark.tokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import org.lsmspark.model.DistinctStrings;
 import org.lsmspark.model.Futures;
 import org.lsmspark.model.Tensor;
 import org.lsmspark.model.TokenizerConfig;
@@ -37,16 +35,14 @@ public final class Tokenizer {
   }
 
   private final TokenizerConfig config;
-  private final List<String> terms;
+  private final DistinctStrings terms;
   private final Tensor idf;
   private final Tensor components;
-  private final List<String> vocabulary;
+  private final DistinctStrings vocabulary;
   private final Tensor vocabEmbeddings;
 
   private final int dim;
   private final TextAnalyzer analyzer;
-  private final Map<String, Integer> termIndex;
-  private final Map<String, Integer> vocabIndex;
   private final float[] idfValues;
   /** components transposed to [F, D], so a term's column is contiguous for the sparse projection. */
   private final float[] componentsByTerm;
@@ -76,10 +72,10 @@ public final class Tokenizer {
   public Tokenizer(TokenizerConfig config, List<String> terms, Tensor idf, Tensor components,
       List<String> vocabulary, Tensor vocabEmbeddings, String modelKey, String indexCache) {
     this.config = Objects.requireNonNull(config, "config");
-    this.terms = List.copyOf(Objects.requireNonNull(terms, "terms"));
+    this.terms = distinct(WeightFiles.TERMS, Objects.requireNonNull(terms, "terms"), "term");
     this.idf = Objects.requireNonNull(idf, "idf");
     this.components = Objects.requireNonNull(components, "components");
-    this.vocabulary = List.copyOf(Objects.requireNonNull(vocabulary, "vocabulary"));
+    this.vocabulary = distinct(WeightFiles.VOCAB, Objects.requireNonNull(vocabulary, "vocabulary"), "turn");
     this.vocabEmbeddings = Objects.requireNonNull(vocabEmbeddings, "vocabEmbeddings");
 
     int f = this.terms.size();
@@ -94,9 +90,6 @@ public final class Tokenizer {
     if (v == 0) {
       throw new IllegalArgumentException(WeightFiles.VOCAB + ": the vocabulary is empty");
     }
-    this.termIndex = indexOf(WeightFiles.TERMS, "term", this.terms);
-    this.vocabIndex = indexOf(WeightFiles.VOCAB, "turn", this.vocabulary);
-
     this.analyzer = new TextAnalyzer(config.ngramMax());
     // the model's own arrays, read only here and by the decoder: a copy would hold them twice
     this.idfValues = idf.sharedArray();
@@ -131,23 +124,20 @@ public final class Tokenizer {
     }
   }
 
-  private static Map<String, Integer> indexOf(String file, String what, List<String> values) {
-    Map<String, Integer> index = new HashMap<>(values.size() * 2);
-    for (int i = 0; i < values.size(); i++) {
-      Integer previous = index.putIfAbsent(values.get(i), i);
-      if (previous != null) {
-        throw new IllegalArgumentException(file + ": " + what + " \"" + values.get(i) + "\""
-            + " appears at lines " + (previous + 1) + " and " + (i + 1));
-      }
+  /** {@code values} as distinct strings: a model's bundle hands over the ones it checked and indexed. */
+  private static DistinctStrings distinct(String file, List<String> values, String what) {
+    try {
+      return DistinctStrings.of(values, what);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
-    return Collections.unmodifiableMap(index); // not Map.copyOf, which hashes every turn a second time
   }
 
   public TokenizerConfig config() {
     return config;
   }
 
-  public List<String> terms() {
+  public DistinctStrings terms() {
     return terms;
   }
 
@@ -159,7 +149,7 @@ public final class Tokenizer {
     return components;
   }
 
-  public List<String> vocabulary() {
+  public DistinctStrings vocabulary() {
     return vocabulary;
   }
 
@@ -181,8 +171,7 @@ public final class Tokenizer {
 
   /** The vocabulary index of {@code turn}, or -1 if it is not a vocabulary turn. */
   public int indexOf(String turn) {
-    Integer i = vocabIndex.get(turn);
-    return i == null ? -1 : i;
+    return vocabulary.indexOf(turn);
   }
 
   /** The embedding of {@code text}, a new array of length {@link #embeddingDim()}. */
@@ -243,8 +232,8 @@ public final class Tokenizer {
     int[] ids = new int[grams.size()];
     int n = 0;
     for (String g : grams) {
-      Integer j = termIndex.get(g);
-      if (j != null) {
+      int j = terms.indexOf(g);
+      if (j >= 0) {
         ids[n++] = j;
       }
     }

@@ -2,6 +2,7 @@ package org.lsmspark.inference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,6 +33,9 @@ class LsmModelTest {
   void goldenWindowsMatchTheReferenceAtEveryStage(String version) throws IOException {
     Golden golden = version.equals("V1") ? Golden.V1 : Golden.V2;
     LsmModel model = LsmModel.of(golden.bundle());
+    // the tokenizer looks texts up in the index the bundle built when it checked them
+    assertSame(golden.bundle().vocabulary(), model.tokenizer().vocabulary());
+    assertSame(golden.bundle().terms(), model.tokenizer().terms());
     List<JsonNode> expected = lines(golden, "expected.jsonl");
     List<List<String>> windows = new ArrayList<>();
     for (JsonNode w : lines(golden, "windows.jsonl")) {

@@ -205,6 +205,18 @@ class TokenizerTest {
     assertTrue(e.getMessage().startsWith("tokenizer/components.npy: shape [1, 3]"), e.getMessage());
   }
 
+  @Test
+  void rejectsATurnOrTermTwice() {
+    TokenizerConfig config = TokenizerConfig.defaults();
+    Tensor comps = Tensor.of(new float[4], 2, 2);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Tokenizer(config,
+        List.of("aa", "bb"), Tensor.of(new float[2], 2), comps, List.of("a", "b", "a"), Tensor.of(new float[6], 3, 2)));
+    assertEquals("tokenizer/vocab.jsonl: turn \"a\" appears on lines 1 and 3", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new Tokenizer(config,
+        List.of("bb", "bb"), Tensor.of(new float[2], 2), comps, List.of("a"), Tensor.of(new float[2], 1, 2)));
+    assertEquals("tokenizer/terms.txt: term \"bb\" appears on lines 1 and 2", e.getMessage());
+  }
+
   /** The rule of check_predictions.py: scores within 2e-4, texts equal or tied in the reference. */
   private static void checkDecoding(JsonNode exp, Tokenizer.Decoding got) {
     String id = exp.get("id").asText();
