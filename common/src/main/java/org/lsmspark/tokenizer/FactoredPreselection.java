@@ -104,7 +104,8 @@ final class FactoredPreselection implements Preselection {
    * the zero {@link FactoredScores#scoreAll} reads at the end, in {@link FactoredScores#PARTS} ranges of
    * terms in parallel: the rows of C' added in order, which the bound allows as it does any GEMM's
    * order. For one query this costs about half ND4J's GEMM call (~0.7 against ~1.4 ms of CPU on
-   * the full-size model), whose reading of the flat C' does not vectorize in Java.
+   * the full-size model), whose reading of the flat C' does not vectorize in Java. Four rows a pass
+   * over y: a batch-1 decode ran 15 % faster than with one (AMD EPYC, AVX2), with eight slower.
    */
   private float[][] projectFew(float[] unit, int[] live, int from, int m) {
     float[][] c = rows.get();
@@ -113,7 +114,25 @@ final class FactoredPreselection implements Preselection {
     IntStream.range(0, FactoredScores.PARTS).parallel().forEach(part -> {
       int lo = FactoredScores.partStart(features, part);
       int hi = FactoredScores.partStart(features, part + 1);
-      for (int d = 0; d < dim; d++) {
+      int d = 0;
+      for (; d + 4 <= dim; d += 4) {
+        float[] r0 = c[d];
+        float[] r1 = c[d + 1];
+        float[] r2 = c[d + 2];
+        float[] r3 = c[d + 3];
+        for (int i = 0; i < m; i++) {
+          int q = live[from + i] * dim + d;
+          float q0 = unit[q];
+          float q1 = unit[q + 1];
+          float q2 = unit[q + 2];
+          float q3 = unit[q + 3];
+          float[] yi = y[i];
+          for (int j = lo; j < hi; j++) {
+            yi[j] += q0 * r0[j] + q1 * r1[j] + q2 * r2[j] + q3 * r3[j];
+          }
+        }
+      }
+      for (; d < dim; d++) {
         float[] row = c[d];
         for (int i = 0; i < m; i++) {
           float qd = unit[live[from + i] * dim + d];
