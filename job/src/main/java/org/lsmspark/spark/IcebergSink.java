@@ -32,7 +32,20 @@ final class IcebergSink implements TableSink {
     if (name.catalog().equals(IcebergName.DEFAULT_CATALOG) && !spark.conf().contains(key)) {
       spark.conf().set(key, "org.apache.iceberg.spark.SparkCatalog");
       spark.conf().set(key + ".type", "hadoop");
-      spark.conf().set(key + ".warehouse", warehouse);
+      spark.conf().set(key + ".warehouse", qualified(spark, warehouse));
+      if (!spark.conf().contains(key + ".lock-impl")) { // an operator's own lock wins
+        spark.conf().set(key + ".lock-impl", FileLockManager.class.getName());
+      }
+    }
+  }
+
+  /** {@code folder} with its scheme ({@code file:/...} when local): {@link FileLockManager} tells local tables by it. */
+  static String qualified(SparkSession spark, String folder) {
+    Path p = new Path(folder);
+    try {
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -54,7 +54,8 @@ record ChildLake(String name, Path folder, List<String> jvmOptions, List<String>
     boolean delta = name.equals("Delta");
     String warehouse = delta ? null : outputArgs.get(outputArgs.indexOf("--warehouse") + 1);
     String key = "spark.sql.catalog." + IcebergName.DEFAULT_CATALOG + ".warehouse";
-    if (!delta && spark.conf().contains(key) && !spark.conf().get(key).equals(warehouse)) {
+    if (!delta && spark.conf().contains(key)
+        && !spark.conf().get(key).equals(IcebergSink.qualified(spark, warehouse))) {
       throw new IllegalStateException("this JVM's catalog " + IcebergName.DEFAULT_CATALOG + " is rooted at "
           + spark.conf().get(key) + ", not at " + warehouse + ": one Iceberg lake per test class");
     }

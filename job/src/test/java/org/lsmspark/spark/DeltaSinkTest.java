@@ -74,6 +74,18 @@ class DeltaSinkTest {
         LakeRuns.withoutRunId(now).get(monday.keySet().iterator().next()), "top 3 against top 5");
   }
 
+  /** The session's Delta commits to local tables go through the log store that excludes other JVMs. */
+  @Test
+  void aLocalTableCommitsThroughTheLinkingLogStore() {
+    String table = tmp.resolve("delta").toString();
+    org.apache.spark.sql.delta.storage.LogStore store = org.apache.spark.sql.delta.DeltaLog.forTable(spark, table)
+        .store();
+    Object used = store instanceof org.apache.spark.sql.delta.storage.DelegatingLogStore d
+        ? d.getDelegate(new org.apache.hadoop.fs.Path(tmp.resolve("delta").toUri())) : store;
+    assertTrue(used instanceof org.apache.spark.sql.delta.storage.LogStoreAdaptor a
+        && a.logStoreImpl() instanceof LinkingLogStore, "Delta's log store for " + table + ": " + used);
+  }
+
   @Test
   void sameRowsAndColumnsAsTheParquetTable() {
     String delta = tmp.resolve("same-delta").toString();

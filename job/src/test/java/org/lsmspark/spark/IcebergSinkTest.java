@@ -56,6 +56,8 @@ class IcebergSinkTest {
 
     Map<String, String> now = LakeRuns.rows(spark.table("lsm.preds.daily"));
     assertEquals(8 * 3 * 2, now.size());
+    assertTrue(Files.exists(Path.of(warehouse, "preds", "daily", "metadata", FileLockManager.LOCK_FILE)),
+        "the commits took the lock that excludes other JVMs");
     now.forEach((k, v) -> assertTrue(v.startsWith((k.endsWith(MONDAY.toString()) ? rerun : other).runId()), k + v));
 
     Map<String, String> before = LakeRuns.rows(spark.sql("SELECT * FROM lsm.preds.daily VERSION AS OF "

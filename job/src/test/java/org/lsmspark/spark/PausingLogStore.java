@@ -1,17 +1,17 @@
 package org.lsmspark.spark;
 
-import io.delta.storage.HDFSLogStore;
 import java.io.IOException;
 import java.util.Iterator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Delta's default log store with a {@link FaultPoint} around the write of a commit file
- * ({@code _delta_log/NNNNNNNNNNNNNNNNNNNN.json}): that write, put-if-absent, is the commit. A
+ * The job's log store for local tables ({@link LinkingLogStore}) with a {@link FaultPoint}
+ * around the write of a commit file ({@code _delta_log/NNNNNNNNNNNNNNNNNNNN.json}): that write,
+ * put-if-absent, is the commit. A
  * child JVM uses it with {@code -Dspark.delta.logStore.class=org.lsmspark.spark.PausingLogStore}.
  */
-public class PausingLogStore extends HDFSLogStore {
+public class PausingLogStore extends LinkingLogStore {
   public PausingLogStore(Configuration conf) {
     super(conf);
   }
