@@ -33,6 +33,9 @@ class MemoryFaultTest {
     long turns = 1_100_000;
     long t0 = System.nanoTime();
     String corpus = tmp.resolve("big").toString();
+    // generated code for 5.5 GB of text: this JVM interprets plans (job/pom.xml), which suits small tables
+    spark.conf().set("spark.sql.codegen.wholeStage", "true");
+    spark.conf().set("spark.sql.codegen.factoryMode", "FALLBACK");
     spark.range(0, turns, 1, 8)
         .selectExpr("format_string('c%06d', id div 250) as dialogue_id", "cast(id % 250 as int) as turn_index",
             "concat(repeat(concat('please book a table for ', cast(id % 13 as string), ' people tonight '), 120),"
