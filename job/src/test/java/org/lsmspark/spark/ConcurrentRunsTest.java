@@ -49,8 +49,12 @@ class ConcurrentRunsTest {
   }
 
   static void race(ChildLake lake) throws Exception {
-    ChildRuns.succeeds(lake.score(tmp.resolve(lake.name() + "-setup"), List.of(), corpus, DATE), lake.name()
-        + " setup run");
+    if (lake.name().equals("Delta")) { // this class starts first: its set-up child writes the children's class archive
+      ChildRuns.succeeds(lake.score(tmp.resolve(lake.name() + "-setup"), List.of(), corpus, DATE), lake.name()
+          + " setup run");
+    } else {
+      lake.scoreHere(corpus, DATE);
+    }
     TableStates before = lake.state();
     Set<String> keys = new TreeSet<>(before.rows().keySet());
     assertEquals(20 * 4, keys.size(), "rows of the setup run");

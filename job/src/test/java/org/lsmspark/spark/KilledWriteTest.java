@@ -39,6 +39,20 @@ class KilledWriteTest {
     return ChildRuns.score(tmp, List.of(), false, input, output, "2026-07-08", topK).process();
   }
 
+  /**
+   * A run nothing kills, in this JVM rather than a child (a child costs its JVM's and Spark's
+   * start on top of the scoring; what the kill left is on disk, the same for any JVM): the
+   * child's options, top {@code topK}.
+   */
+  static void scoreHere(String corpus, String out, int topK) {
+    ScoreJob.run(spark, new ScoreJob.Request(ChildRuns.GOLDEN.resolve("model").toString(), corpus, out,
+        Corpus.Columns.defaults(),
+        new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 8, topK,
+            org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_SIZE,
+            org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_MEMORY_BYTES, false),
+        LocalDate.parse("2026-07-08"), 6, false));
+  }
+
   static Map<String, String> partition(String out) {
     Map<String, String> m = new TreeMap<>();
     List<Row> rows = spark.read().parquet(out + "/run_date=2026-07-08").collectAsList();
@@ -64,14 +78,7 @@ class KilledWriteTest {
     String out = tmp.resolve("table").toString();
     long windows = 600L * 30;
 
-    // the date's previous rows: a run nothing kills, so in this JVM rather than a child (a child costs
-    // its JVM's and Spark's start on top of the scoring); the child's options, top 3
-    ScoreJob.run(spark, new ScoreJob.Request(ChildRuns.GOLDEN.resolve("model").toString(), corpus, out,
-        Corpus.Columns.defaults(),
-        new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 8, 3,
-            org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_SIZE,
-            org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_MEMORY_BYTES, false),
-        LocalDate.parse("2026-07-08"), 6, false));
+    scoreHere(corpus, out, 3); // the date's previous rows
     Map<String, String> before = partition(out);
     assertEquals(windows, before.size());
 
@@ -84,8 +91,7 @@ class KilledWriteTest {
     new ChildRuns.Child(doomed, null, List.of()).kill();
     assertEquals(before, partition(out), "the previous rows of the date, whole and unchanged");
 
-    Process rerun = score(corpus, out, 5);
-    assertEquals(0, rerun.waitFor(), "rerun");
+    scoreHere(corpus, out, 5); // the rerun
     Map<String, String> after = partition(out);
     assertEquals(windows, after.size());
     assertEquals(1, after.values().stream().map(v -> v.substring(0, v.indexOf('|'))).distinct().count(),
