@@ -61,9 +61,7 @@ record ChildLake(String name, Path folder, List<String> jvmOptions, List<String>
     }
     ScoreJob.Result r = ScoreJob.run(spark, new ScoreJob.Request(LakeRuns.MODEL, corpus, outputArgs.get(0),
         Corpus.Columns.defaults(),
-        new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 8, 5,
-            org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_SIZE,
-            org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_MEMORY_BYTES, false),
+        ChildRuns.settings(5),
         java.time.LocalDate.parse(date), 6, false, "auto", delta ? TableFormat.DELTA : TableFormat.ICEBERG,
         warehouse));
     return r.runId();

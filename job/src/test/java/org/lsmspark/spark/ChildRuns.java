@@ -131,6 +131,13 @@ final class ChildRuns {
     }
   }
 
+  /** {@link #score}'s options ({@code --batch-size 8}, the default caches) with {@code topK}, for a run in the test JVM. */
+  static ScoreSettings settings(int topK) {
+    return new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 8, topK,
+        org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_SIZE,
+        org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_MEMORY_BYTES, false);
+  }
+
   /** {@code lsm score} of the golden model with the options every fault test uses, then {@code extra}. */
   static Child score(Path logDir, List<String> jvmOptions, boolean endsNormally, String input, String output,
       String runDate, int topK, String... extra) {

@@ -47,9 +47,7 @@ class KilledWriteTest {
   static void scoreHere(String corpus, String out, int topK) {
     ScoreJob.run(spark, new ScoreJob.Request(ChildRuns.GOLDEN.resolve("model").toString(), corpus, out,
         Corpus.Columns.defaults(),
-        new ScoreSettings(WindowMode.ALL, ScoreSettings.DEFAULT_MIN_CONTEXT, 8, topK,
-            org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_SIZE,
-            org.lsmspark.inference.EngineOptions.DEFAULT_CACHE_MEMORY_BYTES, false),
+        ChildRuns.settings(topK),
         LocalDate.parse("2026-07-08"), 6, false));
   }
 
