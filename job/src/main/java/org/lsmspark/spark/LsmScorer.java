@@ -173,9 +173,10 @@ public final class LsmScorer extends Transformer {
     PartitionScorer.Metrics metrics = newMetrics(spark);
     int partitions = (Integer) $(numPartitions) > 0 ? (Integer) $(numPartitions)
         : spark.sessionState().conf().numShufflePartitions();
-    Dataset<Row> sorted = turns
+    // ties of a repeated turn index sorted by text: which one is context does not depend on the input's order
+    Dataset<Row> sorted = LastTurns.forMode(turns, settings.mode(), bundle.config().windowSize())
         .repartition(partitions, col(Corpus.CONVERSATION))
-        .sortWithinPartitions(Corpus.CONVERSATION, Corpus.TURN_INDEX);
+        .sortWithinPartitions(Corpus.CONVERSATION, Corpus.TURN_INDEX, Corpus.TEXT);
     // each pass has an id of its own: executors keep their engines' baselines per pass
     PartitionScorer scorer = new PartitionScorer(UUID.randomUUID().toString(), shipped, bundle.modelId(),
         bundle.config().windowSize(), settings, metrics);

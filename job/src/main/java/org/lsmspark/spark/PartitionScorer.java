@@ -59,7 +59,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       @Override
       public TurnWindows.Turn next() {
         Row r = rows.next();
-        return new TurnWindows.Turn(r.getString(0), r.getInt(1), r.isNullAt(2) ? null : r.getString(2));
+        return new TurnWindows.Turn(r.getString(0), r.getInt(1), r.isNullAt(2) ? null : r.getString(2), r.getBoolean(3));
       }
     };
     TurnWindows windows = new TurnWindows(turns, window, settings.minContext(window), settings.mode(), counts);

@@ -14,8 +14,15 @@ import java.util.NoSuchElementException;
  * turns, which encode to the zero vector.
  */
 final class TurnWindows implements Iterator<TurnWindows.Window> {
-  /** One input turn. {@code text} may be null (reported, never scored as context). */
-  record Turn(String conversationId, int turnIndex, String text) {}
+  /**
+   * One input turn. {@code text} may be null (reported, never scored as context); a turn whose
+   * text was left behind ({@link LastTurns}) can never be in a window.
+   */
+  record Turn(String conversationId, int turnIndex, String text, boolean textPruned) {
+    Turn(String conversationId, int turnIndex, String text) {
+      this(conversationId, turnIndex, text, false);
+    }
+  }
 
   /**
    * A window to score: the turns before the predicted one (oldest first), the predicted turn's
@@ -85,7 +92,8 @@ final class TurnWindows implements Iterator<TurnWindows.Window> {
       seenInConversation = 0;
     } else if (t.turnIndex() == lastIndex) {
       counts.duplicates++;
-      ready.add(new Window(t.conversationId(), t.turnIndex(), List.of(), t.text(),
+      // mode last reports no actual text, and may not have the duplicate's
+      ready.add(new Window(t.conversationId(), t.turnIndex(), List.of(), mode == WindowMode.LAST ? null : t.text(),
           "duplicate turn_index " + t.turnIndex() + " in conversation " + t.conversationId()
               + "; only the first such turn is used as context"));
       return;
@@ -126,6 +134,10 @@ final class TurnWindows implements Iterator<TurnWindows.Window> {
     int position = 0;
     String error = null;
     for (Turn t : context) {
+      if (t.textPruned()) {
+        throw new IllegalStateException("turn " + t.turnIndex() + " of conversation " + conversationId
+            + " reached a window without its text: the mode-last pruning kept too few turns");
+      }
       if (t.text() == null && error == null) {
         error = "context turn " + (seenInConversation - context.size() + position)
             + " (by position) of conversation " + conversationId + " has no text (null)";

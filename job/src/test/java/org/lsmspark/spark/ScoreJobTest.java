@@ -189,6 +189,65 @@ class ScoreJobTest {
     }
   }
 
+  /**
+   * Mode last on conversations three to four windows long spread over input files, so each file
+   * holds more of a conversation than a window (the rest crosses the shuffle without its text):
+   * each reply is the core's prediction from the last ten turns, for any partitioning; of a turn
+   * index given twice the smaller text is the context, whatever the input's order.
+   */
+  @Test
+  void modeLastScoresTheLastWindowAsTheCoreDoesForAnyPartitioningAndOrder() {
+    List<String> pool = conversations.stream().flatMap(List::stream).distinct().sorted().toList();
+    List<List<String>> long_ = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
+    for (int c = 0; c < 6; c++) {
+      List<String> turns = new ArrayList<>();
+      for (int t = 0; t < 30 + 2 * c; t++) {
+        turns.add(pool.get((c * 7 + t * 3) % pool.size()));
+        rows.add(RowFactory.create("long-" + c, t, turns.get(t)));
+      }
+      long_.add(turns);
+    }
+    // conversation 0 repeats its last turn with another text that sorts after it, conversation 1 an early one
+    List<String> last0 = long_.get(0);
+    String later = pool.get(pool.size() - 1);
+    assertTrue(later.compareTo(last0.get(last0.size() - 1)) > 0);
+    rows.add(RowFactory.create("long-0", last0.size() - 1, later));
+    rows.add(RowFactory.create("long-1", 2, "an early turn sent twice"));
+    StructType schema = new StructType().add("dialogue_id", DataTypes.StringType)
+        .add("turn_index", DataTypes.IntegerType).add("text", DataTypes.StringType);
+    String spread = tmp.resolve("long-spread").toString();
+    String reversed = tmp.resolve("long-reversed").toString();
+    spark.createDataFrame(rows, schema).repartition(3).write().parquet(spread);
+    List<Row> backwards = new ArrayList<>(rows);
+    Collections.reverse(backwards); // a single file in which the repeated text comes first
+    spark.createDataFrame(backwards, schema).coalesce(1).write().parquet(reversed);
+
+    LsmModel lsm = LsmModel.of(ModelDirectory.read(MODEL));
+    Map<String, String> expected = new TreeMap<>();
+    for (int c = 0; c < long_.size(); c++) {
+      List<String> turns = long_.get(c);
+      Prediction p = lsm.predict(List.of(turns.subList(turns.size() - 10, turns.size())), 5).get(0);
+      StringBuilder top = new StringBuilder();
+      p.topK().forEach(x -> top.append(x.text()).append('=').append(x.score()).append(';'));
+      expected.put("long-" + c + "/" + turns.size() + "@2026-11-28",
+          "ok|" + p.predictedText() + "|" + p.confidence() + "|" + top + "|null");
+    }
+    expected.put("long-0/" + (last0.size() - 1) + "@2026-11-28", "error|null|null|null|null");
+    expected.put("long-1/2@2026-11-28", "error|null|null|null|null");
+    int run = 0;
+    for (String input : List.of(spread, reversed)) {
+      for (int[] pb : new int[][] {{1, 4}, {3, 64}}) {
+        String out = tmp.resolve("out-last-" + run++).toString();
+        ScoreJob.Result r = ScoreJob.run(spark, request(input, out, pb[0], pb[1], WindowMode.LAST));
+        String where = input + ", partitions " + pb[0] + ", batch " + pb[1];
+        assertEquals(expected, read(out), where);
+        assertEquals(rows.size(), r.counts().turnsRead(), where);
+        assertEquals(2L, r.counts().duplicateTurns(), where);
+      }
+    }
+  }
+
   @Test
   void rerunOfADateReplacesOnlyThatPartition() {
     String turns = tmp.resolve("turns").toString();

@@ -82,6 +82,16 @@ class TurnWindowsTest {
   }
 
   @Test
+  void inModeLastARepeatedTurnIsReportedWithoutItsText() {
+    // the pruning before the shuffle may have left the text behind: the row says the same either way
+    List<TurnWindows.Window> w = all(List.of(t("a", 0, "a0"), t("a", 0, "again"), t("a", 1, "a1")), 2, 1,
+        WindowMode.LAST, new TurnWindows.Counts());
+    assertEquals(List.of(new TurnWindows.Window("a", 0, List.of(), null,
+        "duplicate turn_index 0 in conversation a; only the first such turn is used as context"),
+        new TurnWindows.Window("a", 2, List.of("a0", "a1"), null, null)), w);
+  }
+
+  @Test
   void readsNoFurtherThanTheNextWindowNeeds() {
     int[] read = {0};
     Iterator<TurnWindows.Turn> input = IntStream.range(0, 1000).mapToObj(i -> {
