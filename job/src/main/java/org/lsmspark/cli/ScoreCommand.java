@@ -160,6 +160,10 @@ final class ScoreCommand implements Callable<Integer> {
     System.err.printf("lsm score: %d conversations, %d turns read, %d windows scored (%d errors), %d turns without"
             + " enough context, %d rows written%n", c.conversations(), c.turnsRead(), c.windowsScored(), c.errors(),
         c.skippedShortContext(), c.rowsWritten());
+    if (c.turnsWithoutKey() > 0) {
+      System.err.printf("lsm score: %d turns without a conversation id or turn index, not scored (counts.turns_without_key"
+          + " in the manifest)%n", c.turnsWithoutKey());
+    }
     System.err.printf("lsm score: %.1f windows/s; model loads per executor %s%n", s.windowsPerSecond(),
         new java.util.TreeMap<>(s.modelLoadsPerExecutor()));
     s.engines().caches().forEach((name, cache) -> System.err.printf("lsm score: %s cache: %d requests, hit rate %.1f%%%n",

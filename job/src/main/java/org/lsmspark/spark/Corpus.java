@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a dialogue corpus into one row per turn, {@code conversation_id: string, turn_index:
@@ -87,15 +88,26 @@ public final class Corpus {
 
   /**
    * The conversations' texts in order (conversation, then turn index) on the driver: for
-   * training and evaluation, whose corpora fit in memory.
+   * training and evaluation, whose corpora fit in memory. Turns without text, conversation id or
+   * turn index are left out and counted in one warning.
    */
   public static List<List<String>> dialogues(Dataset<Row> turns) {
     List<List<String>> out = new ArrayList<>();
     String current = null;
     List<String> dialogue = null;
-    Iterator<Row> it = turns.where(col(TEXT).isNotNull()).orderBy(CONVERSATION, TURN_INDEX).toLocalIterator();
+    long withoutKey = 0;
+    long withoutText = 0;
+    Iterator<Row> it = turns.orderBy(CONVERSATION, TURN_INDEX).toLocalIterator();
     while (it.hasNext()) {
       Row r = it.next();
+      if (r.isNullAt(0) || r.isNullAt(1)) {
+        withoutKey++;
+        continue;
+      }
+      if (r.isNullAt(2)) {
+        withoutText++;
+        continue;
+      }
       String id = r.getString(0);
       if (!id.equals(current)) {
         dialogue = new ArrayList<>();
@@ -103,6 +115,10 @@ public final class Corpus {
         current = id;
       }
       dialogue.add(r.getString(2));
+    }
+    if (withoutKey + withoutText > 0) {
+      LoggerFactory.getLogger(Corpus.class).warn("{} turns left out: {} without a conversation id or turn index, {}"
+          + " without text", withoutKey + withoutText, withoutKey, withoutText);
     }
     return out;
   }

@@ -240,6 +240,7 @@ public final class LsmScorer extends Transformer {
     return new PartitionScorer.Metrics(loads, engines, sc.longAccumulator("lsm.turns"), sc.longAccumulator("lsm.conversations"),
         sc.longAccumulator("lsm.windows"), sc.longAccumulator("lsm.errors"),
         sc.longAccumulator("lsm.skippedShortContext"), sc.longAccumulator("lsm.duplicates"),
+        sc.longAccumulator("lsm.turnsWithoutKey"),
         sc.longAccumulator("lsm.scoringNanos"));
   }
 

@@ -35,7 +35,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
   /** Accumulators of the scoring pass; exact because scoring runs in the final stage of the write. */
   record Metrics(CountsByKey modelLoads, EngineStatsAccumulator engineStats, LongAccumulator turns, LongAccumulator conversations,
       LongAccumulator windows, LongAccumulator errors, LongAccumulator skippedShortContext,
-      LongAccumulator duplicates, LongAccumulator scoringNanos) implements java.io.Serializable {}
+      LongAccumulator duplicates, LongAccumulator turnsWithoutKey, LongAccumulator scoringNanos) implements java.io.Serializable {}
 
   PartitionScorer(String runId, ShippedModel model, String modelId, int window, ScoreSettings settings,
       Metrics metrics) {
@@ -59,6 +59,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       @Override
       public TurnWindows.Turn next() {
         Row r = rows.next();
+        if (r.isNullAt(0) || r.isNullAt(1)) {
+          return TurnWindows.WITHOUT_KEY;
+        }
         return new TurnWindows.Turn(r.getString(0), r.getInt(1), r.isNullAt(2) ? null : r.getString(2), r.getBoolean(3));
       }
     };
@@ -80,6 +83,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
           metrics.conversations().add(counts.conversations);
           metrics.skippedShortContext().add(counts.skippedShortContext);
           metrics.duplicates().add(counts.duplicates);
+          metrics.turnsWithoutKey().add(counts.withoutKey);
           if (engine != null) {
             metrics.engineStats().add(engine.snapshot());
             engine.release();

@@ -73,9 +73,9 @@ public record RunManifest(String runId, String modelId, String modelFingerprint,
 
   /** What the run read, scored and wrote. */
   @JsonPropertyOrder({"conversations", "turns_read", "windows_scored", "errors", "skipped_short_context",
-      "duplicate_turns", "rows_written"})
+      "duplicate_turns", "turns_without_key", "rows_written"})
   public record Counts(long conversations, long turnsRead, long windowsScored, long errors, long skippedShortContext,
-      long duplicateTurns, long rowsWritten) {}
+      long duplicateTurns, long turnsWithoutKey, long rowsWritten) {}
 
   /**
    * The executors' engines over this run, summed: counters since the run began, caches as they

@@ -18,6 +18,7 @@ final class RunTotals {
   private long errors;
   private long skipped;
   private long duplicates;
+  private long withoutKey;
   private long written;
   private double scoringSeconds;
   private final Map<String, Long> modelLoads = new TreeMap<>();
@@ -36,6 +37,7 @@ final class RunTotals {
     errors += m.errors().value();
     skipped += m.skippedShortContext().value();
     duplicates += m.duplicates().value();
+    withoutKey += m.turnsWithoutKey().value();
     written += rowsWritten;
     scoringSeconds += m.scoringNanos().value() / 1e9;
     m.modelLoads().value().forEach((k, v) -> modelLoads.merge(k, v, Long::sum));
@@ -62,7 +64,7 @@ final class RunTotals {
   }
 
   synchronized RunManifest.Counts counts() {
-    return new RunManifest.Counts(conversations, turns, windows, errors, skipped, duplicates, written);
+    return new RunManifest.Counts(conversations, turns, windows, errors, skipped, duplicates, withoutKey, written);
   }
 
   synchronized Map<String, Long> modelLoads() {

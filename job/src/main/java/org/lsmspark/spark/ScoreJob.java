@@ -80,7 +80,8 @@ public final class ScoreJob {
     long t3 = System.nanoTime();
 
     RunManifest.Counts counts = new RunManifest.Counts(m.conversations().value(), m.turns().value(),
-        m.windows().value(), m.errors().value(), m.skippedShortContext().value(), m.duplicates().value(), written);
+        m.windows().value(), m.errors().value(), m.skippedShortContext().value(), m.duplicates().value(),
+        m.turnsWithoutKey().value(), written);
     RunManifest.Durations durations = new RunManifest.Durations(seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2),
         seconds(t3 - t0), m.scoringNanos().value() / 1e9);
     RunManifest summary = new RunManifest(runId, bundle.modelId(), bundle.fingerprint(), Redaction.path(r.model()),

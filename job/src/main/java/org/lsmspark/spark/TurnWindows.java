@@ -16,13 +16,16 @@ import java.util.NoSuchElementException;
 final class TurnWindows implements Iterator<TurnWindows.Window> {
   /**
    * One input turn. {@code text} may be null (reported, never scored as context); a turn whose
-   * text was left behind ({@link LastTurns}) can never be in a window.
+   * text was left behind ({@link LastTurns}) can never be in a window; a turn without a
+   * conversation id or turn index ({@link #WITHOUT_KEY}) belongs to no conversation and is counted.
    */
   record Turn(String conversationId, int turnIndex, String text, boolean textPruned) {
     Turn(String conversationId, int turnIndex, String text) {
       this(conversationId, turnIndex, text, false);
     }
   }
+
+  static final Turn WITHOUT_KEY = new Turn(null, -1, null, false);
 
   /**
    * A window to score: the turns before the predicted one (oldest first), the predicted turn's
@@ -36,6 +39,7 @@ final class TurnWindows implements Iterator<TurnWindows.Window> {
     long conversations;
     long skippedShortContext;
     long duplicates;
+    long withoutKey;
   }
 
   private final Iterator<Turn> input;
@@ -84,6 +88,10 @@ final class TurnWindows implements Iterator<TurnWindows.Window> {
 
   private void accept(Turn t) {
     counts.turns++;
+    if (t.conversationId() == null) { // sorted first, so it interrupts no conversation
+      counts.withoutKey++;
+      return;
+    }
     if (!t.conversationId().equals(conversation)) {
       endConversation();
       conversation = t.conversationId();

@@ -16,7 +16,7 @@ final class Reports {
         "2026-11-28T10:00:00Z",
         new RunManifest.Options("all", 10, 256, 5, 10_000, 256L << 20, false, 4,
             new RunManifest.Columns("dialogue_id", "turn_index", "text")),
-        new RunManifest.Counts(3, 40, 10, 1, 30, 0, 10), Map.of("driver", 1L, "1", 2L),
+        new RunManifest.Counts(3, 40, 10, 1, 29, 0, 1, 10), Map.of("driver", 1L, "1", 2L),
         new RunManifest.Engines(0, 1_250, 9, 10, Map.of("prediction", new RunManifest.Cache(9, 4_096, 0, 1, 10, 0.1),
             "embedding", new RunManifest.Cache(3, 1_024, 0, 6, 8, 0.75)), 2),
         new RunManifest.Durations(1.5, 2.25, 0.5, 4.25, 1.75), 4.44);

@@ -57,11 +57,11 @@ class BadInputTest {
     return out;
   }
 
-  /** turns read = rows written + turns without enough context (mode all). */
+  /** turns read = rows written + turns without enough context + turns without a key (mode all). */
   static void accountedFor(ScoreJob.Result r, long turns) {
     RunManifest.Counts c = r.counts();
     assertEquals(turns, c.turnsRead());
-    assertEquals(turns, c.rowsWritten() + c.skippedShortContext(), c.toString());
+    assertEquals(turns, c.rowsWritten() + c.skippedShortContext() + c.turnsWithoutKey(), c.toString());
     assertEquals(c.windowsScored(), c.rowsWritten());
   }
 
@@ -121,6 +121,33 @@ class BadInputTest {
         + " and the duplicate's error row");
     assertEquals(1L, last.counts().errors());
     assertTrue(rows(last).containsKey("gappy/13"), "the reply after the highest turn index");
+  }
+
+  /** Rows that belong to no conversation are counted, and the conversations' rows scored as without them. */
+  @Test
+  void turnsWithoutAConversationIdOrTurnIndexAreCountedNotScored() {
+    List<Row> clean = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      clean.add(RowFactory.create("a", i, "turn number " + i));
+    }
+    List<Row> rows = new ArrayList<>(clean);
+    rows.add(2, RowFactory.create(null, 3, "no conversation"));
+    rows.add(5, RowFactory.create("a", null, "no index"));
+    rows.add(RowFactory.create(null, null, "neither"));
+    for (WindowMode mode : WindowMode.values()) {
+      ScoreJob.Result expected = score(clean, mode, 1);
+      ScoreJob.Result r = score(rows, mode, 1);
+      assertEquals(3L, r.counts().turnsWithoutKey(), mode.toString());
+      assertEquals(15L, r.counts().turnsRead(), mode.toString());
+      assertEquals(0L, r.counts().errors(), mode.toString());
+      if (mode == WindowMode.ALL) {
+        accountedFor(r, rows.size());
+      }
+      Map<String, Row> want = rows(expected);
+      Map<String, Row> got = rows(r);
+      assertEquals(want.keySet(), got.keySet(), mode.toString());
+      want.forEach((k, row) -> assertEquals((Object) row.getAs("predicted_text"), got.get(k).getAs("predicted_text"), k));
+    }
   }
 
   @Test

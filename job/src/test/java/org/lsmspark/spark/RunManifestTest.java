@@ -16,7 +16,7 @@ class RunManifestTest {
       "2026-11-28", "2026-11-28T10:00:00Z",
       new RunManifest.Options("all", 10, 256, 5, 10_000, 256L << 20, false, 4,
           new RunManifest.Columns("dialogue_id", "turn_index", "text")),
-      new RunManifest.Counts(3, 40, 10, 1, 30, 0, 10), Map.of("driver", 1L),
+      new RunManifest.Counts(3, 40, 10, 1, 29, 0, 1, 10), Map.of("driver", 1L),
       new RunManifest.Engines(0, 1_250, 9, 10, Map.of("prediction", new RunManifest.Cache(9, 4_096, 0, 1, 10, 0.1)), 1,
           new RunManifest.Decode("approximate", 0.25, 8, 0.875, 0.95)),
       new RunManifest.Durations(1.5, 2.25, 0.5, 4.25, 1.75), 4.44);
@@ -40,7 +40,7 @@ class RunManifestTest {
         "legacy_mode", "partitions", "columns"), keys(root.get("options")));
     assertEquals(List.of("conversation", "turn_index", "text"), keys(root.get("options").get("columns")));
     assertEquals(List.of("conversations", "turns_read", "windows_scored", "errors", "skipped_short_context",
-        "duplicate_turns", "rows_written"), keys(root.get("counts")));
+        "duplicate_turns", "turns_without_key", "rows_written"), keys(root.get("counts")));
     assertEquals(List.of("heap_trims", "load_millis", "model_windows", "windows", "caches", "executors", "decode"),
         keys(root.get("engines")));
     assertEquals(List.of("mode", "check_rate", "checked", "recall@1", "recall@5"),
@@ -61,17 +61,23 @@ class RunManifestTest {
     assertTrue(e.getMessage().startsWith("run manifest out/_runs/r.json is not valid"), e.getMessage());
   }
 
-  /** A manifest written before the decode was recorded (no engines.decode) still loads; the decode is null. */
+  /**
+   * A manifest written before the decode and the turns without a key were recorded (no
+   * engines.decode, no counts.turns_without_key) still loads: the decode null, the count 0.
+   */
   @Test
   void aManifestWithoutTheDecodeStillLoads() throws Exception {
     ObjectMapper json = new ObjectMapper();
     com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode)
         json.readTree(MANIFEST.toJson());
     ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("engines")).remove("decode");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("counts")).remove("turns_without_key");
     RunManifest old = RunManifest.fromJson(json.writeValueAsString(root), "old.json");
     assertEquals(null, old.engines().decode());
     assertEquals(MANIFEST.engines().caches(), old.engines().caches());
-    assertEquals(MANIFEST.counts(), old.counts());
+    RunManifest.Counts c = MANIFEST.counts();
+    assertEquals(new RunManifest.Counts(c.conversations(), c.turnsRead(), c.windowsScored(), c.errors(),
+        c.skippedShortContext(), c.duplicateTurns(), 0, c.rowsWritten()), old.counts());
     assertTrue(!keys(json.readTree(old.toJson()).get("engines")).contains("decode"), "written back without it");
   }
 
