@@ -1,7 +1,7 @@
 package org.lsmspark.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.posexplode_outer;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -72,14 +72,17 @@ public final class Corpus {
     }
   }
 
-  /** One row per turn, normalised names and types; validates the schema first. */
+  /**
+   * One row per turn, normalised names and types; validates the schema first. A conversation row
+   * whose turns are null or empty stays, as one turn without a turn index, so that it is counted.
+   */
   public static Dataset<Row> turns(SparkSession spark, String path, Columns columns) {
     return turns(load(spark, path), path, columns);
   }
 
   public static Dataset<Row> turns(Dataset<Row> raw, String source, Columns c) {
     if (CorpusSchema.check(raw.schema(), source, c) == CorpusSchema.Layout.CONVERSATIONS) {
-      return raw.select(col(c.conversation()).cast("string").as(CONVERSATION), posexplode(col(c.turns())))
+      return raw.select(col(c.conversation()).cast("string").as(CONVERSATION), posexplode_outer(col(c.turns())))
           .select(col(CONVERSATION), col("pos").cast("int").as(TURN_INDEX), col("col").as(TEXT));
     }
     return raw.select(col(c.conversation()).cast("string").as(CONVERSATION),

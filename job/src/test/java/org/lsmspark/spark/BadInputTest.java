@@ -150,6 +150,22 @@ class BadInputTest {
     }
   }
 
+  /** A conversation row of null or no turns, or without an id, is counted like a turn without a key. */
+  @Test
+  void conversationRowsWithoutTurnsOrIdAreCounted() {
+    StructType schema = new StructType().add("dialogue_id", DataTypes.StringType)
+        .add("turns", DataTypes.createArrayType(DataTypes.StringType));
+    List<String> turns = List.of("hello", "hi there", "book a table", "for two", "at eight", "done");
+    String in = tmp.resolve("conversation-rows").toString();
+    spark.createDataFrame(List.of(RowFactory.create("good", turns), RowFactory.create("none", null),
+        RowFactory.create("empty", List.of()), RowFactory.create(null, List.of("x", "y"))), schema).write().parquet(in);
+    ScoreJob.Result r = score(in, WindowMode.LAST, 1, GOLDEN.resolve("model").toString());
+    assertEquals(6L + 1 + 1 + 2, r.counts().turnsRead());
+    assertEquals(4L, r.counts().turnsWithoutKey());
+    assertEquals(1L, r.counts().conversations());
+    assertEquals(1L, r.counts().rowsWritten());
+  }
+
   @Test
   void aConversationOfAHundredThousandTurnsStreams() {
     List<Row> rows = new ArrayList<>(100_000);
