@@ -42,7 +42,8 @@ public final class HtmlReport {
     List<String[]> counts = new ArrayList<>(List.of(row("conversations", c.conversations()),
         row("turns read", c.turnsRead()), row("windows scored", c.windowsScored()), row("errors", c.errors()),
         row("turns without enough context", c.skippedShortContext()), row("duplicate turns", c.duplicateTurns()),
-        row("turns without a conversation id or turn index", c.turnsWithoutKey()), row("rows written", c.rowsWritten()), row("rows in the table now", r.rows())));
+        row("turns without a conversation id or turn index", c.turnsWithoutKey()), row("rows written", c.rowsWritten()),
+        row("rows in the table now", r.rows())));
     r.statusCounts().forEach((status, n) -> counts.add(row("rows with status " + status, n)));
     table(h, counts);
 

@@ -24,8 +24,8 @@ import org.apache.spark.sql.types.StructType;
  * W highest indices can be in it (fewer higher indices exist in the run than in the whole). The
  * other turns cross the shuffle as keys without their text: they still count as turns, still meet
  * their duplicates and still make a conversation long enough. One run is held at a time: a corpus
- * stored by conversation (as {@code lsm ingest} writes it) ships about a window of text per
- * conversation, an interleaved one ships what it did before.
+ * stored conversation by conversation (as dialogue exports are, and {@code lsm ingest} keeps its
+ * input's order) ships about a window of text per conversation, an interleaved one all its text.
  */
 final class LastTurns implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
