@@ -11,6 +11,7 @@ import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -22,20 +23,32 @@ import org.apache.spark.sql.SparkSession;
  */
 final class IcebergSink implements TableSink {
   static final String RUN_ID_PROPERTY = "lsm.run-id";
+  private static final String HADOOP_CATALOG = "org.apache.iceberg.hadoop.HadoopCatalog";
   private final SparkSession spark;
   private final IcebergName name;
 
   IcebergSink(SparkSession spark, IcebergName name, String warehouse) {
     this.spark = spark;
     this.name = name;
-    String key = "spark.sql.catalog." + IcebergName.DEFAULT_CATALOG;
+    String key = "spark.sql.catalog." + name.catalog();
     if (name.catalog().equals(IcebergName.DEFAULT_CATALOG) && !spark.conf().contains(key)) {
       spark.conf().set(key, "org.apache.iceberg.spark.SparkCatalog");
       spark.conf().set(key + ".type", "hadoop");
       spark.conf().set(key + ".warehouse", qualified(spark, warehouse));
-      if (!spark.conf().contains(key + ".lock-impl")) { // an operator's own lock wins
-        spark.conf().set(key + ".lock-impl", FileLockManager.class.getName());
-      }
+    }
+    lockHadoopCommits(spark.conf(), key);
+  }
+
+  /**
+   * A Hadoop catalog (ours or an operator's) commits under {@link FileLockManager}, which locks
+   * local tables across JVMs and leaves other file systems to Iceberg's default; an operator's
+   * own {@code lock-impl} wins. Takes effect if the session has not used the catalog yet.
+   */
+  static void lockHadoopCommits(RuntimeConfig conf, String key) {
+    boolean hadoop = "hadoop".equalsIgnoreCase(conf.get(key + ".type", ""))
+        || HADOOP_CATALOG.equals(conf.get(key + ".catalog-impl", ""));
+    if (hadoop && !conf.contains(key + ".lock-impl")) {
+      conf.set(key + ".lock-impl", FileLockManager.class.getName());
     }
   }
 

@@ -1,6 +1,7 @@
 package org.lsmspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,5 +100,30 @@ class IcebergSinkTest {
         r.partitions(), false, "iceberg", TableFormat.PARQUET, null));
     assertEquals(LakeRuns.withoutRunId(LakeRuns.rows(spark.read().parquet(parquet))),
         LakeRuns.withoutRunId(LakeRuns.rows(spark.read().parquet(out))));
+  }
+
+  @Test
+  void anOperatorsHadoopCatalogCommitsUnderTheLockThatExcludesOtherJvms() throws Exception {
+    String ops = "spark.sql.catalog.ops";
+    String opsWarehouse = tmp.resolve("ops-warehouse").toUri().toString(); // file:/...
+    spark.conf().set(ops, "org.apache.iceberg.spark.SparkCatalog");
+    spark.conf().set(ops + ".type", "hadoop");
+    spark.conf().set(ops + ".warehouse", opsWarehouse);
+    run("ops.preds.daily", MONDAY, 3);
+    assertEquals(FileLockManager.class.getName(), spark.conf().get(ops + ".lock-impl"));
+    assertTrue(Files.exists(tmp.resolve("ops-warehouse").resolve("preds/daily/metadata").resolve(FileLockManager.LOCK_FILE)),
+        "the operator's Hadoop catalog committed under the operating-system lock");
+
+    // by implementation class too; an operator's own lock and other catalogs' types are left as they are
+    spark.conf().set("spark.sql.catalog.byimpl.catalog-impl", "org.apache.iceberg.hadoop.HadoopCatalog");
+    spark.conf().set("spark.sql.catalog.own.type", "hadoop");
+    spark.conf().set("spark.sql.catalog.own.lock-impl", "com.example.Lock");
+    spark.conf().set("spark.sql.catalog.meta.type", "hive");
+    for (String c : List.of("byimpl", "own", "meta")) {
+      IcebergSink.lockHadoopCommits(spark.conf(), "spark.sql.catalog." + c);
+    }
+    assertEquals(FileLockManager.class.getName(), spark.conf().get("spark.sql.catalog.byimpl.lock-impl"));
+    assertEquals("com.example.Lock", spark.conf().get("spark.sql.catalog.own.lock-impl"));
+    assertFalse(spark.conf().contains("spark.sql.catalog.meta.lock-impl"));
   }
 }
