@@ -55,6 +55,26 @@ class LinkingLogStoreTest {
     assertEquals("new\n", Files.readString(checkpointPointer));
   }
 
+  /** Where hard links are refused (some mounted file systems), Delta's own commit still writes and still refuses a second. */
+  @Test
+  void withoutHardLinksDeltasDefaultCommitsTheSameLines() throws Exception {
+    LinkingLogStore store = new LinkingLogStore(CONF) {
+      @Override
+      void link(Path target, Path temp) throws java.io.IOException {
+        throw new java.nio.file.FileSystemException(temp.toString(), target.toString(), "Operation not permitted");
+      }
+    };
+    Path commit = dir.resolve("00000000000000000002.json");
+    store.write(hadoop(commit), List.of("{\"a\":1}", "{\"b\":2}").iterator(), false, CONF);
+    assertEquals("{\"a\":1}\n{\"b\":2}\n", Files.readString(commit));
+    assertThrows(FileAlreadyExistsException.class,
+        () -> store.write(hadoop(commit), List.of("second").iterator(), false, CONF));
+    assertEquals("{\"a\":1}\n{\"b\":2}\n", Files.readString(commit));
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".tmp")).toList(), "temporary files left");
+    }
+  }
+
   /**
    * Writers released together onto the same version, each with a log store of its own (as two
    * JVMs have): exactly one succeeds each round and the file is its. Delta's default log store,
