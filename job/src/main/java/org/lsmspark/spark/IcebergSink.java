@@ -36,19 +36,26 @@ final class IcebergSink implements TableSink {
       spark.conf().set(key + ".type", "hadoop");
       spark.conf().set(key + ".warehouse", qualified(spark, warehouse));
     }
-    lockHadoopCommits(spark.conf(), key);
+    lockHadoopCommits(spark, key);
   }
 
   /**
    * A Hadoop catalog (ours or an operator's) commits under {@link FileLockManager}, which locks
    * local tables across JVMs and leaves other file systems to Iceberg's default; an operator's
-   * own {@code lock-impl} wins. Takes effect if the session has not used the catalog yet.
+   * own {@code lock-impl} wins. The lock tells local tables by their scheme, so a warehouse given
+   * without one gets it. Takes effect if the session has not used the catalog yet.
    */
-  static void lockHadoopCommits(RuntimeConfig conf, String key) {
+  static void lockHadoopCommits(SparkSession spark, String key) {
+    RuntimeConfig conf = spark.conf();
     boolean hadoop = "hadoop".equalsIgnoreCase(conf.get(key + ".type", ""))
         || HADOOP_CATALOG.equals(conf.get(key + ".catalog-impl", ""));
-    if (hadoop && !conf.contains(key + ".lock-impl")) {
-      conf.set(key + ".lock-impl", FileLockManager.class.getName());
+    if (!hadoop || conf.contains(key + ".lock-impl")) {
+      return;
+    }
+    conf.set(key + ".lock-impl", FileLockManager.class.getName());
+    String warehouse = conf.get(key + ".warehouse", "");
+    if (!warehouse.isEmpty() && new Path(warehouse).toUri().getScheme() == null) {
+      conf.set(key + ".warehouse", qualified(spark, warehouse));
     }
   }
 

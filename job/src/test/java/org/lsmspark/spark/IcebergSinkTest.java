@@ -104,26 +104,31 @@ class IcebergSinkTest {
 
   @Test
   void anOperatorsHadoopCatalogCommitsUnderTheLockThatExcludesOtherJvms() throws Exception {
-    String ops = "spark.sql.catalog.ops";
-    String opsWarehouse = tmp.resolve("ops-warehouse").toUri().toString(); // file:/...
-    spark.conf().set(ops, "org.apache.iceberg.spark.SparkCatalog");
-    spark.conf().set(ops + ".type", "hadoop");
-    spark.conf().set(ops + ".warehouse", opsWarehouse);
-    run("ops.preds.daily", MONDAY, 3);
-    assertEquals(FileLockManager.class.getName(), spark.conf().get(ops + ".lock-impl"));
-    assertTrue(Files.exists(tmp.resolve("ops-warehouse").resolve("preds/daily/metadata").resolve(FileLockManager.LOCK_FILE)),
-        "the operator's Hadoop catalog committed under the operating-system lock");
+    // one warehouse given as a file: URI, one as a bare path (the lock needs the scheme)
+    for (String catalog : List.of("ops", "bare")) {
+      String key = "spark.sql.catalog." + catalog;
+      Path folder = tmp.resolve(catalog + "-warehouse");
+      spark.conf().set(key, "org.apache.iceberg.spark.SparkCatalog");
+      spark.conf().set(key + ".type", "hadoop");
+      spark.conf().set(key + ".warehouse", catalog.equals("ops") ? folder.toUri().toString() : folder.toString());
+      run(catalog + ".preds.daily", MONDAY, 3);
+      assertEquals(FileLockManager.class.getName(), spark.conf().get(key + ".lock-impl"));
+      assertTrue(Files.exists(folder.resolve("preds/daily/metadata").resolve(FileLockManager.LOCK_FILE)),
+          catalog + ": the operator's Hadoop catalog committed under the operating-system lock");
+    }
 
     // by implementation class too; an operator's own lock and other catalogs' types are left as they are
     spark.conf().set("spark.sql.catalog.byimpl.catalog-impl", "org.apache.iceberg.hadoop.HadoopCatalog");
     spark.conf().set("spark.sql.catalog.own.type", "hadoop");
     spark.conf().set("spark.sql.catalog.own.lock-impl", "com.example.Lock");
+    spark.conf().set("spark.sql.catalog.own.warehouse", "/a/bare/path");
     spark.conf().set("spark.sql.catalog.meta.type", "hive");
     for (String c : List.of("byimpl", "own", "meta")) {
-      IcebergSink.lockHadoopCommits(spark.conf(), "spark.sql.catalog." + c);
+      IcebergSink.lockHadoopCommits(spark, "spark.sql.catalog." + c);
     }
     assertEquals(FileLockManager.class.getName(), spark.conf().get("spark.sql.catalog.byimpl.lock-impl"));
     assertEquals("com.example.Lock", spark.conf().get("spark.sql.catalog.own.lock-impl"));
+    assertEquals("/a/bare/path", spark.conf().get("spark.sql.catalog.own.warehouse"));
     assertFalse(spark.conf().contains("spark.sql.catalog.meta.lock-impl"));
   }
 }
