@@ -104,18 +104,16 @@ class IcebergSinkTest {
 
   @Test
   void anOperatorsHadoopCatalogCommitsUnderTheLockThatExcludesOtherJvms() throws Exception {
-    // one warehouse given as a file: URI, one as a bare path (the lock needs the scheme)
-    for (String catalog : List.of("ops", "bare")) {
-      String key = "spark.sql.catalog." + catalog;
-      Path folder = tmp.resolve(catalog + "-warehouse");
-      spark.conf().set(key, "org.apache.iceberg.spark.SparkCatalog");
-      spark.conf().set(key + ".type", "hadoop");
-      spark.conf().set(key + ".warehouse", catalog.equals("ops") ? folder.toUri().toString() : folder.toString());
-      run(catalog + ".preds.daily", MONDAY, 3);
-      assertEquals(FileLockManager.class.getName(), spark.conf().get(key + ".lock-impl"));
-      assertTrue(Files.exists(folder.resolve("preds/daily/metadata").resolve(FileLockManager.LOCK_FILE)),
-          catalog + ": the operator's Hadoop catalog committed under the operating-system lock");
-    }
+    // its warehouse a bare path: the lock goes by the scheme the path is given
+    String key = "spark.sql.catalog.ops";
+    Path folder = tmp.resolve("ops-warehouse");
+    spark.conf().set(key, "org.apache.iceberg.spark.SparkCatalog");
+    spark.conf().set(key + ".type", "hadoop");
+    spark.conf().set(key + ".warehouse", folder.toString());
+    run("ops.preds.daily", MONDAY, 3);
+    assertEquals(FileLockManager.class.getName(), spark.conf().get(key + ".lock-impl"));
+    assertTrue(Files.exists(folder.resolve("preds/daily/metadata").resolve(FileLockManager.LOCK_FILE)),
+        "the operator's Hadoop catalog committed under the operating-system lock");
 
     // by implementation class too; an operator's own lock and other catalogs' types are left as they are
     spark.conf().set("spark.sql.catalog.byimpl.catalog-impl", "org.apache.iceberg.hadoop.HadoopCatalog");
