@@ -4,10 +4,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,7 +26,6 @@ import org.apache.spark.sql.SparkSession;
  */
 final class IcebergSink implements TableSink {
   static final String RUN_ID_PROPERTY = "lsm.run-id";
-  private static final String HADOOP_CATALOG = "org.apache.iceberg.hadoop.HadoopCatalog";
   private final SparkSession spark;
   private final IcebergName name;
 
@@ -47,15 +49,17 @@ final class IcebergSink implements TableSink {
    */
   static void lockHadoopCommits(SparkSession spark, String key) {
     RuntimeConfig conf = spark.conf();
-    boolean hadoop = "hadoop".equalsIgnoreCase(conf.get(key + ".type", ""))
-        || HADOOP_CATALOG.equals(conf.get(key + ".catalog-impl", ""));
-    if (!hadoop || conf.contains(key + ".lock-impl")) {
+    String lock = key + "." + CatalogProperties.LOCK_IMPL;
+    boolean hadoop = CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP.equalsIgnoreCase(
+        conf.get(key + "." + CatalogUtil.ICEBERG_CATALOG_TYPE, ""))
+        || HadoopCatalog.class.getName().equals(conf.get(key + "." + CatalogProperties.CATALOG_IMPL, ""));
+    if (!hadoop || conf.contains(lock)) {
       return;
     }
-    conf.set(key + ".lock-impl", FileLockManager.class.getName());
-    String warehouse = conf.get(key + ".warehouse", "");
+    conf.set(lock, FileLockManager.class.getName());
+    String warehouse = conf.get(key + "." + CatalogProperties.WAREHOUSE_LOCATION, "");
     if (!warehouse.isEmpty() && new Path(warehouse).toUri().getScheme() == null) {
-      conf.set(key + ".warehouse", qualified(spark, warehouse));
+      conf.set(key + "." + CatalogProperties.WAREHOUSE_LOCATION, qualified(spark, warehouse));
     }
   }
 

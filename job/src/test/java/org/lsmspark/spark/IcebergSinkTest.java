@@ -128,5 +128,10 @@ class IcebergSinkTest {
     assertEquals("com.example.Lock", spark.conf().get("spark.sql.catalog.own.lock-impl"));
     assertEquals("/a/bare/path", spark.conf().get("spark.sql.catalog.own.warehouse"));
     assertFalse(spark.conf().contains("spark.sql.catalog.meta.lock-impl"));
+    for (String c : List.of("ops", "byimpl", "own", "meta")) { // the session is shared with other tests
+      for (String k : List.of("", ".type", ".catalog-impl", ".warehouse", ".lock-impl")) {
+        spark.conf().unset("spark.sql.catalog." + c + k);
+      }
+    }
   }
 }
