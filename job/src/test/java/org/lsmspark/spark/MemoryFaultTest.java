@@ -1,5 +1,10 @@
 package org.lsmspark.spark;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -36,13 +42,16 @@ class MemoryFaultTest {
     // generated code for 5.5 GB of text: this JVM interprets plans (job/pom.xml), which suits small tables
     spark.conf().set("spark.sql.codegen.wholeStage", "true");
     spark.conf().set("spark.sql.codegen.factoryMode", "FALLBACK");
+    // the text's bytes, the heap's unit, counted as the rows are written (a second scan read 5.5 GB again)
+    Observation written = new Observation("written");
     spark.range(0, turns, 1, 8)
         .selectExpr("format_string('c%06d', id div 250) as dialogue_id", "cast(id % 250 as int) as turn_index",
             "concat(repeat(concat('please book a table for ', cast(id % 13 as string), ' people tonight '), 120),"
                 + " cast(id as string)) as text")
+        .observe(written, sum(octet_length(col("text"))).as("bytes"), count(lit(1)).as("rows"))
         .write().parquet(corpus);
-    // bytes, the heap's unit (the text is ASCII: as many as characters); counting characters walked 5.5 GB byte by byte
-    long textBytes = spark.read().parquet(corpus).selectExpr("sum(octet_length(text))").first().getLong(0);
+    assertEquals(turns, (long) written.getAsJava().get("rows"), "rows written");
+    long textBytes = (long) written.getAsJava().get("bytes");
     assertTrue(textBytes >= 10 * HEAP_MB << 20, "corpus text " + (textBytes >> 20) + " MiB");
     System.err.printf("MemoryFaultTest: corpus written and measured in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
