@@ -104,33 +104,36 @@ class IcebergSinkTest {
 
   @Test
   void anOperatorsHadoopCatalogCommitsUnderTheLockThatExcludesOtherJvms() throws Exception {
-    // its warehouse a bare path: the lock goes by the scheme the path is given
-    String key = "spark.sql.catalog.ops";
-    Path folder = tmp.resolve("ops-warehouse");
-    spark.conf().set(key, "org.apache.iceberg.spark.SparkCatalog");
-    spark.conf().set(key + ".type", "hadoop");
-    spark.conf().set(key + ".warehouse", folder.toString());
-    run("ops.preds.daily", MONDAY, 3);
-    assertEquals(FileLockManager.class.getName(), spark.conf().get(key + ".lock-impl"));
-    assertTrue(Files.exists(folder.resolve("preds/daily/metadata").resolve(FileLockManager.LOCK_FILE)),
-        "the operator's Hadoop catalog committed under the operating-system lock");
+    try {
+      // its warehouse a bare path: the lock goes by the scheme the path is given
+      String key = "spark.sql.catalog.ops";
+      Path folder = tmp.resolve("ops-warehouse");
+      spark.conf().set(key, "org.apache.iceberg.spark.SparkCatalog");
+      spark.conf().set(key + ".type", "hadoop");
+      spark.conf().set(key + ".warehouse", folder.toString());
+      run("ops.preds.daily", MONDAY, 3);
+      assertEquals(FileLockManager.class.getName(), spark.conf().get(key + ".lock-impl"));
+      assertTrue(Files.exists(folder.resolve("preds/daily/metadata").resolve(FileLockManager.LOCK_FILE)),
+          "the operator's Hadoop catalog committed under the operating-system lock");
 
-    // by implementation class too; an operator's own lock and other catalogs' types are left as they are
-    spark.conf().set("spark.sql.catalog.byimpl.catalog-impl", "org.apache.iceberg.hadoop.HadoopCatalog");
-    spark.conf().set("spark.sql.catalog.own.type", "hadoop");
-    spark.conf().set("spark.sql.catalog.own.lock-impl", "com.example.Lock");
-    spark.conf().set("spark.sql.catalog.own.warehouse", "/a/bare/path");
-    spark.conf().set("spark.sql.catalog.meta.type", "hive");
-    for (String c : List.of("byimpl", "own", "meta")) {
-      IcebergSink.lockHadoopCommits(spark, "spark.sql.catalog." + c);
-    }
-    assertEquals(FileLockManager.class.getName(), spark.conf().get("spark.sql.catalog.byimpl.lock-impl"));
-    assertEquals("com.example.Lock", spark.conf().get("spark.sql.catalog.own.lock-impl"));
-    assertEquals("/a/bare/path", spark.conf().get("spark.sql.catalog.own.warehouse"));
-    assertFalse(spark.conf().contains("spark.sql.catalog.meta.lock-impl"));
-    for (String c : List.of("ops", "byimpl", "own", "meta")) { // the session is shared with other tests
-      for (String k : List.of("", ".type", ".catalog-impl", ".warehouse", ".lock-impl")) {
-        spark.conf().unset("spark.sql.catalog." + c + k);
+      // by implementation class too; an operator's own lock and other catalogs' types are left as they are
+      spark.conf().set("spark.sql.catalog.byimpl.catalog-impl", "org.apache.iceberg.hadoop.HadoopCatalog");
+      spark.conf().set("spark.sql.catalog.own.type", "hadoop");
+      spark.conf().set("spark.sql.catalog.own.lock-impl", "com.example.Lock");
+      spark.conf().set("spark.sql.catalog.own.warehouse", "/a/bare/path");
+      spark.conf().set("spark.sql.catalog.meta.type", "hive");
+      for (String c : List.of("byimpl", "own", "meta")) {
+        IcebergSink.lockHadoopCommits(spark, "spark.sql.catalog." + c);
+      }
+      assertEquals(FileLockManager.class.getName(), spark.conf().get("spark.sql.catalog.byimpl.lock-impl"));
+      assertEquals("com.example.Lock", spark.conf().get("spark.sql.catalog.own.lock-impl"));
+      assertEquals("/a/bare/path", spark.conf().get("spark.sql.catalog.own.warehouse"));
+      assertFalse(spark.conf().contains("spark.sql.catalog.meta.lock-impl"));
+    } finally { // the session is shared with other tests
+      for (String c : List.of("ops", "byimpl", "own", "meta")) {
+        for (String k : List.of("", ".type", ".catalog-impl", ".warehouse", ".lock-impl")) {
+          spark.conf().unset("spark.sql.catalog." + c + k);
+        }
       }
     }
   }
