@@ -112,9 +112,9 @@ class IcebergSinkTest {
       spark.conf().set(key + ".type", "hadoop");
       spark.conf().set(key + ".warehouse", folder.toString());
       run("ops.preds.daily", MONDAY, 3);
-      assertEquals(FileLockManager.class.getName(), spark.conf().get(key + ".lock-impl"));
       assertTrue(Files.exists(folder.resolve("preds/daily/metadata").resolve(FileLockManager.LOCK_FILE)),
           "the operator's Hadoop catalog committed under the operating-system lock");
+      assertEquals(FileLockManager.class.getName(), spark.conf().get(key + ".lock-impl"));
 
       // by implementation class too; an operator's own lock and other catalogs' types are left as they are
       spark.conf().set("spark.sql.catalog.byimpl.catalog-impl", "org.apache.iceberg.hadoop.HadoopCatalog");
