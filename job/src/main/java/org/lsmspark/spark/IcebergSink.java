@@ -12,6 +12,7 @@ import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.spark.Spark3Util;
+import org.apache.iceberg.spark.SparkCatalog;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RuntimeConfig;
@@ -34,9 +35,9 @@ final class IcebergSink implements TableSink {
     this.name = name;
     String key = "spark.sql.catalog." + name.catalog();
     if (name.catalog().equals(IcebergName.DEFAULT_CATALOG) && !spark.conf().contains(key)) {
-      spark.conf().set(key, "org.apache.iceberg.spark.SparkCatalog");
-      spark.conf().set(key + ".type", "hadoop");
-      spark.conf().set(key + ".warehouse", qualified(spark, warehouse));
+      spark.conf().set(key, SparkCatalog.class.getName());
+      spark.conf().set(key + "." + CatalogUtil.ICEBERG_CATALOG_TYPE, CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP);
+      spark.conf().set(key + "." + CatalogProperties.WAREHOUSE_LOCATION, qualified(spark, warehouse));
     }
     lockHadoopCommits(spark, key);
   }
@@ -57,9 +58,10 @@ final class IcebergSink implements TableSink {
       return;
     }
     conf.set(lock, FileLockManager.class.getName());
-    String warehouse = conf.get(key + "." + CatalogProperties.WAREHOUSE_LOCATION, "");
+    String warehouseKey = key + "." + CatalogProperties.WAREHOUSE_LOCATION;
+    String warehouse = conf.get(warehouseKey, "");
     if (!warehouse.isEmpty() && new Path(warehouse).toUri().getScheme() == null) {
-      conf.set(key + "." + CatalogProperties.WAREHOUSE_LOCATION, qualified(spark, warehouse));
+      conf.set(warehouseKey, qualified(spark, warehouse));
     }
   }
 
