@@ -7,6 +7,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,8 @@ public final class FileLockManager implements LockManager {
   static final String LOCK_FILE = ".lsm-commit.lock";
   /** A JVM may hold a file's lock once: its own threads queue here, other JVMs at the file. */
   private static final Map<java.nio.file.Path, Semaphore> IN_JVM = new ConcurrentHashMap<>();
+  /** Warehouses of the catalogs this JVM built with this lock: one loaded before it was set has Iceberg's. */
+  private static final Set<String> WAREHOUSES = ConcurrentHashMap.newKeySet();
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final LockManager others = LockManagers.defaultLockManager(); // shared: not closed here
   private long timeoutMs = CatalogProperties.LOCK_ACQUIRE_TIMEOUT_MS_DEFAULT;
@@ -38,6 +41,15 @@ public final class FileLockManager implements LockManager {
   public void initialize(Map<String, String> properties) {
     timeoutMs = PropertyUtil.propertyAsLong(properties, CatalogProperties.LOCK_ACQUIRE_TIMEOUT_MS, timeoutMs);
     intervalMs = Math.min(intervalMs, timeoutMs);
+    String warehouse = properties.get(CatalogProperties.WAREHOUSE_LOCATION);
+    if (warehouse != null) {
+      WAREHOUSES.add(warehouse);
+    }
+  }
+
+  /** Whether a catalog of this warehouse (as configured) was built with this lock in this JVM. */
+  static boolean locksCatalogOf(String warehouse) {
+    return WAREHOUSES.contains(warehouse);
   }
 
   /** {@code entityId} is the file the commit creates; false when the lock stayed taken until the timeout. */
@@ -110,8 +122,15 @@ public final class FileLockManager implements LockManager {
 
   /** The lock file beside a local {@code entityId}, or null for other file systems. */
   static java.nio.file.Path lockFile(String entityId) {
-    java.net.URI uri = new org.apache.hadoop.fs.Path(entityId).toUri();
-    return "file".equals(uri.getScheme()) ? Paths.get(uri).resolveSibling(LOCK_FILE) : null;
+    if (!isLocal(entityId)) {
+      return null;
+    }
+    return Paths.get(new org.apache.hadoop.fs.Path(entityId).toUri()).resolveSibling(LOCK_FILE);
+  }
+
+  /** Whether this lock, not Iceberg's default, guards commits under {@code location}. */
+  static boolean isLocal(String location) {
+    return "file".equals(new org.apache.hadoop.fs.Path(location).toUri().getScheme());
   }
 
   private static String key(String entityId, String ownerId) {

@@ -46,7 +46,8 @@ final class IcebergSink implements TableSink {
    * A Hadoop catalog (ours or an operator's) commits under {@link FileLockManager}, which locks
    * local tables across JVMs and leaves other file systems to Iceberg's default; an operator's
    * own {@code lock-impl} wins. The lock tells local tables by their scheme, so a warehouse given
-   * without one gets it. Takes effect if the session has not used the catalog yet.
+   * without one gets it. Takes effect if the session has not used the catalog yet ({@link #check}
+   * refuses one it used before).
    */
   static void lockHadoopCommits(SparkSession spark, String key) {
     RuntimeConfig conf = spark.conf();
@@ -82,8 +83,25 @@ final class IcebergSink implements TableSink {
 
   @Override
   public void check(boolean allowForeign) {
-    if (spark.catalog().tableExists(name.quoted()) && !allowForeign) {
+    boolean exists = spark.catalog().tableExists(name.quoted()); // loads the catalog
+    requireCommitLock(spark.conf(), name.catalog());
+    if (exists && !allowForeign) {
       TableSchema.check(spark.table(name.quoted()).schema(), name.toString());
+    }
+  }
+
+  /**
+   * Refuses a local catalog meant to commit under {@link FileLockManager} that the session had
+   * built before the lock was set: its commits would exclude this JVM's runs only.
+   */
+  static void requireCommitLock(RuntimeConfig conf, String catalog) {
+    String key = "spark.sql.catalog." + catalog;
+    String warehouse = conf.get(key + "." + CatalogProperties.WAREHOUSE_LOCATION, "");
+    if (FileLockManager.class.getName().equals(conf.get(key + "." + CatalogProperties.LOCK_IMPL, ""))
+        && FileLockManager.isLocal(warehouse) && !FileLockManager.locksCatalogOf(warehouse)) {
+      throw new IllegalArgumentException("Iceberg catalog " + catalog + " was used in this Spark session before "
+          + key + "." + CatalogProperties.LOCK_IMPL + "=" + FileLockManager.class.getName() + " was set, so its"
+          + " commits would not exclude runs in other JVMs; set it where the catalog is configured, or use a new session");
     }
   }
 

@@ -130,10 +130,32 @@ class IcebergSinkTest {
       assertEquals("/a/bare/path", spark.conf().get("spark.sql.catalog.own.warehouse"));
       assertFalse(spark.conf().contains("spark.sql.catalog.meta.lock-impl"));
     } finally { // the session is shared with other tests
-      for (String c : List.of("ops", "byimpl", "own", "meta")) {
-        for (String k : List.of("", ".type", ".catalog-impl", ".warehouse", ".lock-impl")) {
-          spark.conf().unset("spark.sql.catalog." + c + k);
-        }
+      unsetCatalogs("ops", "byimpl", "own", "meta");
+    }
+  }
+
+  @Test
+  void aCatalogTheSessionBuiltBeforeItsLockWasSetIsRefusedBeforeAnyWrite() {
+    try {
+      String key = "spark.sql.catalog.early";
+      Path folder = tmp.resolve("early-warehouse");
+      spark.conf().set(key, "org.apache.iceberg.spark.SparkCatalog");
+      spark.conf().set(key + ".type", "hadoop");
+      spark.conf().set(key + ".warehouse", folder.toUri().toString());
+      spark.sql("CREATE NAMESPACE IF NOT EXISTS early.preds"); // a notebook's earlier use: Iceberg's in-JVM lock
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run("early.preds.daily", MONDAY, 3));
+      assertTrue(e.getMessage().contains("catalog early was used") && e.getMessage().contains(key + ".lock-impl="),
+          e.getMessage());
+      assertFalse(Files.exists(folder.resolve("preds/daily")), "nothing written");
+    } finally {
+      unsetCatalogs("early");
+    }
+  }
+
+  private static void unsetCatalogs(String... catalogs) {
+    for (String c : catalogs) {
+      for (String k : List.of("", ".type", ".catalog-impl", ".warehouse", ".lock-impl")) {
+        spark.conf().unset("spark.sql.catalog." + c + k);
       }
     }
   }
