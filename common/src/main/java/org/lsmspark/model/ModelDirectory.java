@@ -117,6 +117,14 @@ public final class ModelDirectory {
   }
 
   public static void write(ModelBundle bundle, String location, Configuration conf) {
+    write(bundle, location, Map.of(), conf);
+  }
+
+  /**
+   * Also writes {@code unlisted} files (a record of how the model was made, say) that are not part
+   * of the model: not listed in {@code model.json}, so not verified or read as the model.
+   */
+  public static void write(ModelBundle bundle, String location, Map<String, byte[]> unlisted, Configuration conf) {
     Path dir = new Path(location);
     FileSystem fs = fileSystem(dir, conf);
     try {
@@ -124,7 +132,15 @@ public final class ModelDirectory {
         throw new IllegalArgumentException("model directory " + dir + " exists and is not empty");
       }
       Map<String, byte[]> files = bundle.canonicalFiles();
+      for (String name : unlisted.keySet()) {
+        if (files.containsKey(name) || name.equals(ModelJson.FILE)) {
+          throw new IllegalArgumentException(name + " is a file of the model itself");
+        }
+      }
       for (Map.Entry<String, byte[]> e : files.entrySet()) {
+        writeFile(fs, new Path(dir, e.getKey()), e.getValue());
+      }
+      for (Map.Entry<String, byte[]> e : unlisted.entrySet()) {
         writeFile(fs, new Path(dir, e.getKey()), e.getValue());
       }
       writeFile(fs, new Path(dir, ModelJson.FILE), bundle.modelJson());

@@ -1,5 +1,6 @@
 package org.lsmspark.training;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,7 +49,8 @@ public final class Trainer {
    * One epoch: mean training loss (with dropout), validation loss (inference mode), validation
    * recall@1 of 1-of-100 ranking, time.
    */
-  public record EpochStats(int epoch, double trainLoss, double validationLoss, double validationRecall,
+  public record EpochStats(int epoch, double trainLoss, double validationLoss,
+      @JsonProperty("validation_recall@1/100") double validationRecall,
       double seconds, double windowsPerSecond) {}
 
   /** The trained bundle and how the run went; {@code bestEpoch} is 0 when nothing was trained. */

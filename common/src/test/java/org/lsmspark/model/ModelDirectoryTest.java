@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +54,23 @@ class ModelDirectoryTest {
     assertEquals(Golden.V1.bundle().tensors(), back.tensors());
     assertEquals(Golden.V1.bundle().terms(), back.terms());
     assertEquals(Golden.V1.bundle().vocabulary(), back.vocabulary());
+  }
+
+  @Test
+  void anUnlistedFileIsWrittenBesideTheModelAndIsNotPartOfIt() throws IOException {
+    ModelBundle b = TestModels.builder().build();
+    Path dir = tmp.resolve("m");
+    ModelDirectory.write(b, dir.toString(), Map.of("record.json", "{}".getBytes(StandardCharsets.UTF_8)),
+        new Configuration());
+    assertEquals("{}", Files.readString(dir.resolve("record.json")));
+    assertEquals(b.fingerprint(), ModelDirectory.read(dir.toString()).fingerprint());
+    assertTrue(!Files.readString(dir.resolve("model.json")).contains("record.json"), "not listed");
+    for (String own : List.of("model.json", WeightFiles.VOCAB)) {
+      var e = assertThrows(IllegalArgumentException.class, () -> ModelDirectory.write(b, tmp.resolve(own).toString(),
+          Map.of(own, new byte[0]), new Configuration()));
+      assertTrue(e.getMessage().contains(own + " is a file of the model itself"), e.getMessage());
+      assertTrue(Files.notExists(tmp.resolve(own)), "refused before anything is written");
+    }
   }
 
   @Test

@@ -87,8 +87,12 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+      return new String[] {"lsm-spark " + of()};
+    }
+
+    static String of() {
       String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"lsm-spark " + (v == null ? "(development build)" : v)};
+      return v == null ? "(development build)" : v;
     }
   }
 }

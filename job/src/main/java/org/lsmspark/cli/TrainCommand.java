@@ -1,14 +1,20 @@
 package org.lsmspark.cli;
 
 import java.io.PrintStream;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.lsmspark.model.CnnConfig;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelDirectory;
 import org.lsmspark.model.WaveformConfig;
+import org.lsmspark.spark.Redaction;
 import org.lsmspark.training.Trainer;
 import org.lsmspark.training.TrainingOptions;
+import org.lsmspark.training.TrainingRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -130,6 +136,7 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     TrainingOptions options = options();
     LOG.info("lsm train: " + options);
+    String started = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
     long t0 = System.nanoTime();
     List<List<String>> dialogues = CorpusInput.read(input, "lsm train", LOG);
     Trainer.Result result = Trainer.train(dialogues, options, new Progress(System.err));
@@ -140,15 +147,18 @@ final class TrainCommand implements Callable<Integer> {
           + " its weights are kept", best.epoch(), result.epochs().size(), best.validationRecall(),
           best.validationLoss(), best.trainLoss()));
     }
+    TrainingRecord record = TrainingRecord.of(result, bundle.fingerprint(), Main.Version.of(), options.fit(),
+        Redaction.path(input), dialogues, TrainingRecord.thisMachine(), started, (System.nanoTime() - t0) / 1e9);
     long tw = System.nanoTime();
-    ModelDirectory.write(bundle, output);
+    ModelDirectory.write(bundle, output, Map.of(TrainingRecord.FILE, record.toJson()), new Configuration());
     ModelBundle back = ModelDirectory.read(output);
     if (!back.fingerprint().equals(bundle.fingerprint())) {
       throw new IllegalStateException("model read back from " + output + " has fingerprint " + back.fingerprint()
           + ", expected " + bundle.fingerprint());
     }
-    LOG.info(String.format("model %s written to %s and verified (%d files, fingerprint %s) in %.1f s",
-        bundle.modelId(), output, bundle.digests().size(), bundle.fingerprint(), (System.nanoTime() - tw) / 1e9));
+    LOG.info(String.format("model %s written to %s and verified (%d files, fingerprint %s; how it was made in %s)"
+        + " in %.1f s", bundle.modelId(), Redaction.path(output), bundle.digests().size(), bundle.fingerprint(),
+        TrainingRecord.FILE, (System.nanoTime() - tw) / 1e9));
     LOG.info(String.format("lsm train: done in %.1f s", (System.nanoTime() - t0) / 1e9));
     return 0;
   }

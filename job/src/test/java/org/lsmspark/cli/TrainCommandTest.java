@@ -2,16 +2,19 @@ package org.lsmspark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,7 @@ import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelDirectory;
 import org.lsmspark.model.Tensor;
 import org.lsmspark.model.WeightFiles;
+import org.lsmspark.training.TrainingRecord;
 
 class TrainCommandTest {
   static final Path GOLDEN = Path.of(System.getProperty("golden.dir"));
@@ -69,8 +73,15 @@ class TrainCommandTest {
       files = s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
           .map(a::relativize).sorted().toList();
     }
-    assertEquals(49, files.size(), "48 files and model.json");
-    for (Path f : files) {
+    assertEquals(50, files.size(), "48 files, model.json and the record of the run");
+    // the record is the same but for when the run was and how long it took, and the machine
+    ObjectNode ra = (ObjectNode) JSON.readTree(a.resolve(TrainingRecord.FILE).toFile());
+    ObjectNode rb = (ObjectNode) JSON.readTree(b.resolve(TrainingRecord.FILE).toFile());
+    for (ObjectNode r : List.of(ra, rb)) {
+      r.remove(List.of("started", "seconds", "machine"));
+    }
+    assertEquals(ra, rb);
+    for (Path f : files.stream().filter(f -> !f.toString().equals(TrainingRecord.FILE)).toList()) {
       assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), f.toString());
     }
   }
@@ -100,6 +111,29 @@ class TrainCommandTest {
     ModelBundle bundle = ModelDirectory.read(model.toString());
     assertEquals(4, bundle.config().windowSize());
     assertTrue(bundle.modelId().endsWith("-seed3"));
+
+    // how the model was made, beside it and not part of it
+    JsonNode made = JSON.readTree(model.resolve(TrainingRecord.FILE).toFile());
+    assertFalse(bundle.digests().containsKey(TrainingRecord.FILE));
+    assertEquals(bundle.fingerprint(), made.get("fingerprint").asText());
+    assertEquals(bundle.modelId(), made.get("model_id").asText());
+    assertEquals(3, made.get("options").get("seed").asInt());
+    assertEquals("contrastive", made.get("options").get("loss").asText());
+    assertEquals(64, made.get("options").get("batch_size").asInt());
+    assertEquals(SAMPLE.toString(), made.get("corpus").get("input").asText());
+    List<JsonNode> turns = new ArrayList<>();
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(SAMPLE))) {
+      JSON.readerFor(JsonNode.class).readValues(in).forEachRemaining(t -> turns.add((JsonNode) t));
+    }
+    assertEquals(turns.size(), made.get("corpus").get("turns").asInt());
+    assertEquals(turns.stream().map(t -> t.get("dialogue_id").asText()).distinct().count(),
+        made.get("corpus").get("conversations").asInt());
+    assertEquals(128, made.get("split").get("training_windows").asInt(), "--max-windows");
+    assertEquals(1, made.get("epochs").size());
+    double recall = made.get("epochs").get(0).get("validation_recall@1/100").asDouble(-1);
+    assertTrue(recall >= 0 && recall <= 1, made.toString());
+    assertEquals(1, made.get("best_epoch").asInt());
+    assertTrue(made.get("machine").get("cores").asInt() >= 1, made.toString());
     Path report = tmp.resolve("report.json");
     assertEquals(0, Main.run("evaluate", "--model", model.toString(), "--input", SAMPLE.toString(),
         "--max-windows", "50", "--output", report.toString()));
