@@ -1,6 +1,7 @@
 package org.lsmspark.cli;
 
 import org.lsmspark.model.ModelFormatException;
+import org.lsmspark.spark.LsmSparkVersion;
 import org.lsmspark.spark.Redaction;
 import org.lsmspark.spark.TableConflictException;
 import picocli.CommandLine;
@@ -87,12 +88,7 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"lsm-spark " + of()};
-    }
-
-    static String of() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return v == null ? "(development build)" : v;
+      return new String[] {"lsm-spark " + LsmSparkVersion.of()};
     }
   }
 }

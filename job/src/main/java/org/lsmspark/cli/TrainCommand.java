@@ -11,6 +11,7 @@ import org.lsmspark.model.CnnConfig;
 import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelDirectory;
 import org.lsmspark.model.WaveformConfig;
+import org.lsmspark.spark.LsmSparkVersion;
 import org.lsmspark.spark.Redaction;
 import org.lsmspark.training.Trainer;
 import org.lsmspark.training.TrainingOptions;
@@ -147,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
           + " its weights are kept", best.epoch(), result.epochs().size(), best.validationRecall(),
           best.validationLoss(), best.trainLoss()));
     }
-    TrainingRecord record = TrainingRecord.of(result, bundle.fingerprint(), Main.Version.of(), options.fit(),
+    TrainingRecord record = TrainingRecord.of(result, bundle.fingerprint(), LsmSparkVersion.of(), options.fit(),
         Redaction.path(input), dialogues, TrainingRecord.thisMachine(), started, (System.nanoTime() - t0) / 1e9);
     long tw = System.nanoTime();
     ModelDirectory.write(bundle, output, Map.of(TrainingRecord.FILE, record.toJson()), new Configuration());

@@ -35,7 +35,8 @@ public final class HtmlReport {
     h.append("<h1>Scoring run ").append(escape(m.runId())).append("</h1>\n");
     table(h, List.of(row("model", m.modelId() + " (" + m.modelFingerprint() + ")"), row("model path", m.model()),
         row("input", m.input()), row("output", m.output()), row("run date", m.runDate()),
-        row("finished at", m.finishedAt())));
+        row("finished at", m.finishedAt()),
+        row("lsm-spark", m.lsmSpark() == null ? "not recorded (a manifest from before it was)" : m.lsmSpark())));
 
     h.append("<h2>Counts and status</h2>\n");
     RunManifest.Counts c = m.counts();

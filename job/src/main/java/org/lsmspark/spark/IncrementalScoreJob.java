@@ -79,7 +79,7 @@ public final class IncrementalScoreJob {
         0, ScoreJob.seconds(t2 - t0), totals.scoringSeconds());
     RunManifest summary = new RunManifest(runId, bundle.modelId(), bundle.fingerprint(), Redaction.path(r.model()),
         Redaction.path(r.input()), sink.displayName(), r.runDate().toString(), Instant.now().toString(),
-        ScoreJob.options(r, bundle), counts, totals.modelLoads(), totals.engines(), durations,
+        LsmSparkVersion.of(), ScoreJob.options(r, bundle), counts, totals.modelLoads(), totals.engines(), durations,
         counts.windowsScored() / Math.max(ScoreJob.seconds(t2 - t1), 1e-9),
         new RunManifest.Table(r.outputFormat().label(), totals.lastVersion()),
         new RunManifest.Incremental(Redaction.path(checkpoint), totals.batches()));

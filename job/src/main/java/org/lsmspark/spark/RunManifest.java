@@ -19,10 +19,10 @@ import org.lsmspark.inference.DecodeStats;
  * the snake-case names of the components (the README documents them).
  */
 @JsonPropertyOrder({"run_id", "model_id", "model_fingerprint", "model", "input", "output", "run_date", "finished_at",
-    "options", "counts", "model_loads_per_executor", "engines", "durations", "windows_per_second", "table",
+    "lsm_spark", "options", "counts", "model_loads_per_executor", "engines", "durations", "windows_per_second", "table",
     "incremental"})
 public record RunManifest(String runId, String modelId, String modelFingerprint, String model, String input,
-    String output, String runDate, String finishedAt, Options options, Counts counts,
+    String output, String runDate, String finishedAt, String lsmSpark, Options options, Counts counts,
     Map<String, Long> modelLoadsPerExecutor, Engines engines, Durations durations, double windowsPerSecond,
     Table table, @JsonInclude(JsonInclude.Include.NON_NULL) Incremental incremental) {
 
@@ -35,12 +35,12 @@ public record RunManifest(String runId, String modelId, String modelFingerprint,
     modelLoadsPerExecutor = Map.copyOf(modelLoadsPerExecutor);
   }
 
-  /** A batch run's manifest into a Parquet folder (no table version). */
+  /** A batch run's manifest into a Parquet folder (no table version), by this version of lsm-spark. */
   public RunManifest(String runId, String modelId, String modelFingerprint, String model, String input,
       String output, String runDate, String finishedAt, Options options, Counts counts,
       Map<String, Long> modelLoadsPerExecutor, Engines engines, Durations durations, double windowsPerSecond) {
-    this(runId, modelId, modelFingerprint, model, input, output, runDate, finishedAt, options, counts,
-        modelLoadsPerExecutor, engines, durations, windowsPerSecond,
+    this(runId, modelId, modelFingerprint, model, input, output, runDate, finishedAt, LsmSparkVersion.of(), options,
+        counts, modelLoadsPerExecutor, engines, durations, windowsPerSecond,
         new Table(TableFormat.PARQUET.label(), TableCommit.NO_VERSION), null);
   }
 

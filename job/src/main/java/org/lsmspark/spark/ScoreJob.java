@@ -86,7 +86,7 @@ public final class ScoreJob {
         seconds(t3 - t0), m.scoringNanos().value() / 1e9);
     RunManifest summary = new RunManifest(runId, bundle.modelId(), bundle.fingerprint(), Redaction.path(r.model()),
         Redaction.path(r.input()), sink.displayName(), r.runDate().toString(), Instant.now().toString(),
-        options(r, bundle), counts, m.modelLoads().value(),
+        LsmSparkVersion.of(), options(r, bundle), counts, m.modelLoads().value(),
         m.engineStats().summed(r.settings().decode(), r.settings().decodeCheckRate()), durations,
         m.windows().value() / Math.max(seconds(t2 - t1), 1e-9),
         new RunManifest.Table(r.outputFormat().label(), commit.version()), null);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.lsmspark.spark.LsmSparkVersion;
 
 class HtmlReportTest {
   @Test
@@ -47,6 +48,7 @@ class HtmlReportTest {
     assertTrue(html.contains("<th>windows per second (score and write)</th><td>4.44</td>"));
     assertTrue(html.contains("embedding: 75.0% of 8"), "cache hit rate bar");
     assertTrue(html.contains("executor 1: 2 load(s)"), "model loads per executor");
+    assertTrue(html.contains("<th>lsm-spark</th><td>" + Html.escape(LsmSparkVersion.of()) + "</td>"), html);
     assertTrue(html.contains("By column <code>services</code>"));
     assertTrue(html.contains("<td>20+</td><td class=\"n\">5</td><td class=\"n\">0.0%</td><td class=\"n\">100.0%</td>"));
   }

@@ -26,7 +26,7 @@ final class Reports {
   static RunManifest withDecode(RunManifest m) {
     RunManifest.Engines e = m.engines();
     return new RunManifest(m.runId(), m.modelId(), m.modelFingerprint(), m.model(), m.input(), m.output(),
-        m.runDate(), m.finishedAt(), m.options(), m.counts(), m.modelLoadsPerExecutor(),
+        m.runDate(), m.finishedAt(), m.lsmSpark(), m.options(), m.counts(), m.modelLoadsPerExecutor(),
         new RunManifest.Engines(e.heapTrims(), e.loadMillis(), e.modelWindows(), e.windows(), e.caches(),
             e.executors(), new RunManifest.Decode("approximate", 0.5, 8, 0.875, 0.95)),
         m.durations(), m.windowsPerSecond(), m.table(), m.incremental());

@@ -32,7 +32,7 @@ class RunManifestTest {
     String json = MANIFEST.toJson();
     JsonNode root = new ObjectMapper().readTree(json);
     assertEquals(List.of("run_id", "model_id", "model_fingerprint", "model", "input", "output", "run_date",
-        "finished_at", "options", "counts", "model_loads_per_executor", "engines", "durations", "windows_per_second",
+        "finished_at", "lsm_spark", "options", "counts", "model_loads_per_executor", "engines", "durations", "windows_per_second",
         "table"), keys(root));
     assertEquals(List.of("format", "version"), keys(root.get("table")));
     assertEquals("parquet", root.get("table").get("format").asText());
@@ -51,6 +51,7 @@ class RunManifestTest {
     assertEquals(List.of("prepare_seconds", "score_and_write_seconds", "verify_seconds", "total_seconds",
         "scoring_task_seconds"), keys(root.get("durations")));
     assertEquals(1L, root.get("model_loads_per_executor").get("driver").asLong());
+    assertEquals(LsmSparkVersion.of(), root.get("lsm_spark").asText(), "the version that wrote it");
     assertEquals(MANIFEST, RunManifest.fromJson(json, "x.json"));
   }
 
@@ -62,8 +63,9 @@ class RunManifestTest {
   }
 
   /**
-   * A manifest written before the decode and the turns without a key were recorded (no
-   * engines.decode, no counts.turns_without_key) still loads: the decode null, the count 0.
+   * A manifest written before the decode, the turns without a key and lsm-spark's version were
+   * recorded (no engines.decode, counts.turns_without_key, lsm_spark) still loads: the decode and
+   * the version null, the count 0.
    */
   @Test
   void aManifestWithoutTheDecodeStillLoads() throws Exception {
@@ -72,8 +74,10 @@ class RunManifestTest {
         json.readTree(MANIFEST.toJson());
     ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("engines")).remove("decode");
     ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("counts")).remove("turns_without_key");
+    root.remove("lsm_spark");
     RunManifest old = RunManifest.fromJson(json.writeValueAsString(root), "old.json");
     assertEquals(null, old.engines().decode());
+    assertEquals(null, old.lsmSpark());
     assertEquals(MANIFEST.engines().caches(), old.engines().caches());
     RunManifest.Counts c = MANIFEST.counts();
     assertEquals(new RunManifest.Counts(c.conversations(), c.turnsRead(), c.windowsScored(), c.errors(),

@@ -135,6 +135,7 @@ class ScoreJobTest {
     }
     Path manifest = Path.of(result.manifest().replace("file:", ""));
     assertEquals(result.summary(), RunManifest.fromJson(Files.readString(manifest), manifest.toString()));
+    assertEquals(LsmSparkVersion.of(), result.summary().lsmSpark());
   }
 
   /**
