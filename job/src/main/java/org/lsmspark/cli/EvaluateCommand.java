@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.lsmspark.inference.LsmModel;
 import org.lsmspark.model.ModelDirectory;
+import org.lsmspark.spark.LsmSparkVersion;
+import org.lsmspark.spark.Redaction;
 import org.lsmspark.training.Evaluator;
 import org.lsmspark.training.OneOfHundred;
 import org.slf4j.Logger;
@@ -86,7 +88,17 @@ final class EvaluateCommand implements Callable<Integer> {
     System.out.print(table(report));
     if (output != null) {
       Path tmp = output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".partial");
-      Files.writeString(tmp, JSON.writeValueAsString(json(report)) + "\n");
+      // what was evaluated, and by what, before the figures: a report read alone says what it measured
+      ObjectNode doc = JSON.createObjectNode();
+      doc.put("model_id", lsm.bundle().modelId());
+      doc.put("model_fingerprint", lsm.bundle().fingerprint());
+      doc.put("model_path", Redaction.path(model)); // "model" holds its figures
+      doc.put("input", Redaction.path(input));
+      doc.put("max_windows", maxWindows);
+      doc.put("seed", seed);
+      doc.put("lsm_spark", LsmSparkVersion.of());
+      doc.setAll(json(report));
+      Files.writeString(tmp, JSON.writeValueAsString(doc) + "\n");
       Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       LOG.info("report written to " + output);
     }

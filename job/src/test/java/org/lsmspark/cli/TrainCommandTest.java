@@ -23,6 +23,7 @@ import org.lsmspark.model.ModelBundle;
 import org.lsmspark.model.ModelDirectory;
 import org.lsmspark.model.Tensor;
 import org.lsmspark.model.WeightFiles;
+import org.lsmspark.spark.LsmSparkVersion;
 import org.lsmspark.training.TrainingRecord;
 
 class TrainCommandTest {
@@ -139,6 +140,13 @@ class TrainCommandTest {
         "--max-windows", "50", "--output", report.toString()));
     JsonNode r = JSON.readTree(report.toFile());
     assertEquals(50, r.get("windows").asInt());
+    assertEquals(bundle.fingerprint(), r.get("model_fingerprint").asText(), "what was evaluated");
+    assertEquals(bundle.modelId(), r.get("model_id").asText());
+    assertEquals(model.toString(), r.get("model_path").asText());
+    assertEquals(SAMPLE.toString(), r.get("input").asText());
+    assertEquals(50, r.get("max_windows").asInt());
+    assertEquals(42, r.get("seed").asInt());
+    assertEquals(LsmSparkVersion.of(), r.get("lsm_spark").asText());
     assertEquals(1.0, r.get("gold_in_vocabulary").asDouble(), "evaluated on its own training corpus");
     for (JsonNode m : List.of(r.get("model"), r.get("baselines").get("random"), r.get("baselines").get("most_frequent"),
         r.get("baselines").get("nearest_to_last"))) {
