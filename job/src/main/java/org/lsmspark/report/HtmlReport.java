@@ -36,7 +36,7 @@ public final class HtmlReport {
     table(h, List.of(row("model", m.modelId() + " (" + m.modelFingerprint() + ")"), row("model path", m.model()),
         row("input", m.input()), row("output", m.output()), row("run date", m.runDate()),
         row("finished at", m.finishedAt()),
-        row("lsm-spark", m.lsmSpark() == null ? "not recorded (a manifest from before it was)" : m.lsmSpark())));
+        row("lsm-spark", m.lsmSpark() == null ? "not recorded (an older manifest)" : m.lsmSpark())));
 
     h.append("<h2>Counts and status</h2>\n");
     RunManifest.Counts c = m.counts();

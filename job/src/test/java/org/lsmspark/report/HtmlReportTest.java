@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.lsmspark.spark.LsmSparkVersion;
+import org.lsmspark.spark.RunManifest;
 
 class HtmlReportTest {
   @Test
@@ -49,6 +50,14 @@ class HtmlReportTest {
     assertTrue(html.contains("embedding: 75.0% of 8"), "cache hit rate bar");
     assertTrue(html.contains("executor 1: 2 load(s)"), "model loads per executor");
     assertTrue(html.contains("<th>lsm-spark</th><td>" + Html.escape(LsmSparkVersion.of()) + "</td>"), html);
+    RunReport r = Reports.sample();
+    RunManifest m = r.manifest();
+    RunManifest older = new RunManifest(m.runId(), m.modelId(), m.modelFingerprint(), m.model(), m.input(), m.output(),
+        m.runDate(), m.finishedAt(), null, m.options(), m.counts(), m.modelLoadsPerExecutor(), m.engines(),
+        m.durations(), m.windowsPerSecond(), m.table(), m.incremental());
+    assertTrue(HtmlReport.render(new RunReport(older, r.statusCounts(), r.confidence(), r.byPosition(),
+        r.groupColumn(), r.byGroup(), r.frequent(), r.examples()))
+        .contains("<th>lsm-spark</th><td>not recorded (an older manifest)</td>"), "a manifest without the version");
     assertTrue(html.contains("By column <code>services</code>"));
     assertTrue(html.contains("<td>20+</td><td class=\"n\">5</td><td class=\"n\">0.0%</td><td class=\"n\">100.0%</td>"));
   }
