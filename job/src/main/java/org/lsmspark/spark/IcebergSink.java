@@ -34,12 +34,31 @@ final class IcebergSink implements TableSink {
     this.spark = spark;
     this.name = name;
     String key = "spark.sql.catalog." + name.catalog();
-    if (name.catalog().equals(IcebergName.DEFAULT_CATALOG) && !spark.conf().contains(key)) {
-      spark.conf().set(key, SparkCatalog.class.getName());
-      spark.conf().set(key + "." + CatalogUtil.ICEBERG_CATALOG_TYPE, CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP);
-      spark.conf().set(key + "." + CatalogProperties.WAREHOUSE_LOCATION, qualified(spark, warehouse));
+    if (name.catalog().equals(IcebergName.DEFAULT_CATALOG)) {
+      if (!spark.conf().contains(key)) {
+        spark.conf().set(key, SparkCatalog.class.getName());
+        spark.conf().set(key + "." + CatalogUtil.ICEBERG_CATALOG_TYPE, CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP);
+        spark.conf().set(key + "." + CatalogProperties.WAREHOUSE_LOCATION, qualified(spark, warehouse));
+      } else if (warehouse != null) {
+        requireSameWarehouse(spark, key, warehouse);
+      }
     }
     lockHadoopCommits(spark, key);
+  }
+
+  /**
+   * A session whose catalog {@value IcebergName#DEFAULT_CATALOG} is already set up (by
+   * configuration, or by an earlier run in it) keeps it: a {@code --warehouse} naming another
+   * folder would be silently ignored, the rows going to the configured one.
+   */
+  private static void requireSameWarehouse(SparkSession spark, String key, String warehouse) {
+    String configured = spark.conf().get(key + "." + CatalogProperties.WAREHOUSE_LOCATION, "");
+    if (configured.isEmpty() || !qualified(spark, configured).equals(qualified(spark, warehouse))) {
+      throw new IllegalArgumentException("--warehouse " + Redaction.path(warehouse) + " is not the warehouse of"
+          + " Iceberg catalog " + IcebergName.DEFAULT_CATALOG + " as this Spark session has it ("
+          + (configured.isEmpty() ? "none: " + spark.conf().get(key) : Redaction.path(configured))
+          + "); leave --warehouse out to use that one, or use a new session");
+    }
   }
 
   /**

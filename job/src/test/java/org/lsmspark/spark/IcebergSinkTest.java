@@ -135,6 +135,21 @@ class IcebergSinkTest {
   }
 
   @Test
+  void anotherWarehouseThanTheSessionsCatalogIsRefusedNotIgnored() {
+    run("preds.here", MONDAY, 3); // the session's catalog lsm is rooted at the class's warehouse
+    Path other = tmp.resolve("other-warehouse");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScoreJob.run(spark,
+        LakeRuns.request(corpus, "preds.there", TableFormat.ICEBERG, other.toString(), MONDAY, 3)));
+    assertTrue(e.getMessage().startsWith("--warehouse " + other + " is not the warehouse of Iceberg catalog lsm"),
+        e.getMessage());
+    assertFalse(Files.exists(other), "nothing written there");
+    assertFalse(Files.exists(Path.of(warehouse, "preds", "there")), "nor into the session's warehouse");
+    // the same folder spelled with its scheme is the same warehouse
+    ScoreJob.run(spark, LakeRuns.request(corpus, "preds.here", TableFormat.ICEBERG, Path.of(warehouse).toUri().toString(),
+        TUESDAY, 3));
+  }
+
+  @Test
   void aCatalogTheSessionBuiltBeforeItsLockWasSetIsRefusedBeforeAnyWrite() {
     try {
       String key = "spark.sql.catalog.early";
