@@ -48,8 +48,8 @@ final class IcebergSink implements TableSink {
 
   /**
    * A session whose catalog {@value IcebergName#DEFAULT_CATALOG} is already set up (by
-   * configuration, or by an earlier run in it) keeps it: a {@code --warehouse} naming another
-   * folder would be silently ignored, the rows going to the configured one.
+   * configuration, or by an earlier run in it) keeps it, so a {@code --warehouse} naming another
+   * folder is refused: it would otherwise be ignored, the rows going to the configured one.
    */
   private static void requireSameWarehouse(SparkSession spark, String key, String warehouse) {
     String configured = spark.conf().get(key + "." + CatalogProperties.WAREHOUSE_LOCATION, "");
