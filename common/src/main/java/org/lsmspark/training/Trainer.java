@@ -53,9 +53,12 @@ public final class Trainer {
       @JsonProperty("validation_recall@1/100") double validationRecall,
       double seconds, double windowsPerSecond) {}
 
-  /** The trained bundle and how the run went; {@code bestEpoch} is 0 when nothing was trained. */
+  /**
+   * The trained bundle and how the run went; {@code bestEpoch} is 0 when nothing was trained.
+   * {@code corpusSha256} digests the conversations' turns in order (the default model id's prefix).
+   */
   public record Result(ModelBundle bundle, double initialValidationLoss, double initialValidationRecall,
-      List<EpochStats> epochs, int bestEpoch,
+      List<EpochStats> epochs, int bestEpoch, int turns, String corpusSha256,
       int trainDialogues, int validationDialogues, int trainWindows, int validationWindows) {
     public Result {
       epochs = List.copyOf(epochs);
@@ -87,8 +90,9 @@ public final class Trainer {
             + "embedding %d, in %.1f s", dialogues.size(), turns.size(), tokenizer.vocabularySize(),
         tokenizer.featureCount(), tokenizer.embeddingDim(), seconds(t0)));
 
+    String digest = corpusDigest(dialogues);
     String id = options.modelId() != null ? options.modelId()
-        : "lsm-" + corpusDigest(dialogues).substring(0, 12) + "-seed" + options.fit().seed();
+        : "lsm-" + digest.substring(0, 12) + "-seed" + options.fit().seed();
     ModelConfig config = options.architecture(id);
     FitConfig fit = options.fit();
     Random rng = new Random(fit.seed());
@@ -139,7 +143,8 @@ public final class Trainer {
         fit.maxWindows() > 0 ? " (capped by --max-windows " + fit.maxWindows() + ")" : ""));
 
     if (fit.epochs() == 0) {
-      return new Result(initial, Double.NaN, Double.NaN, List.of(), 0, trainIdx.size(), valIdx.size(), trainRefs.size(), valRefs.size());
+      return new Result(initial, Double.NaN, Double.NaN, List.of(), 0, turns.size(), digest, trainIdx.size(),
+          valIdx.size(), trainRefs.size(), valRefs.size());
     }
     if (trainRefs.isEmpty()) {
       throw new IllegalArgumentException("no training windows: every training conversation has fewer than 2 turns");
@@ -166,7 +171,7 @@ public final class Trainer {
       tensors.putAll(outcome.bestWeights() != null ? outcome.bestWeights() : net.weights());
       ModelBundle trained = ModelBundle.of(config, tokenizer.terms(), tokenizer.vocabulary(), tensors);
       return new Result(trained, outcome.initialValidationLoss(), outcome.initialRecall(), outcome.epochs(),
-          outcome.bestEpoch(), trainIdx.size(), valIdx.size(), trainRefs.size(), valRefs.size());
+          outcome.bestEpoch(), turns.size(), digest, trainIdx.size(), valIdx.size(), trainRefs.size(), valRefs.size());
     } finally {
       Nd4j.getEnvironment().setMaxThreads(threads);
       Nd4j.getEnvironment().setMaxMasterThreads(masterThreads);
@@ -203,7 +208,7 @@ public final class Trainer {
     }
   }
 
-  static String corpusDigest(List<List<String>> dialogues) {
+  private static String corpusDigest(List<List<String>> dialogues) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       for (List<String> d : dialogues) {

@@ -57,12 +57,11 @@ public record TrainingRecord(String modelId, String fingerprint, String lsmSpark
     epochs = List.copyOf(epochs);
   }
 
-  /** The record of a finished run; {@code dialogues} are the ones it trained on. */
+  /** The record of a finished run. */
   public static TrainingRecord of(Trainer.Result r, String fingerprint, String lsmSpark, FitConfig options,
-      String input, List<List<String>> dialogues, Machine machine, String started, double seconds) {
-    long turns = dialogues.stream().mapToLong(List::size).sum();
+      String input, Machine machine, String started, double seconds) {
     return new TrainingRecord(r.bundle().modelId(), fingerprint, lsmSpark, options,
-        new Corpus(input, dialogues.size(), turns, Trainer.corpusDigest(dialogues)),
+        new Corpus(input, r.trainDialogues() + r.validationDialogues(), r.turns(), r.corpusSha256()),
         new Split(r.trainDialogues(), r.validationDialogues(), r.trainWindows(), r.validationWindows()),
         new Validation(r.initialValidationLoss(), r.initialValidationRecall()), r.epochs(), r.bestEpoch(),
         machine, started, seconds);

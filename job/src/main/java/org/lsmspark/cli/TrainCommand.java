@@ -149,7 +149,7 @@ final class TrainCommand implements Callable<Integer> {
           best.validationLoss(), best.trainLoss()));
     }
     TrainingRecord record = TrainingRecord.of(result, bundle.fingerprint(), LsmSparkVersion.of(), options.fit(),
-        Redaction.path(input), dialogues, TrainingRecord.thisMachine(), started, (System.nanoTime() - t0) / 1e9);
+        Redaction.path(input), TrainingRecord.thisMachine(), started, (System.nanoTime() - t0) / 1e9);
     long tw = System.nanoTime();
     ModelDirectory.write(bundle, output, Map.of(TrainingRecord.FILE, record.toJson()), new Configuration());
     ModelBundle back = ModelDirectory.read(output);

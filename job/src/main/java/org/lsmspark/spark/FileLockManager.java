@@ -122,15 +122,17 @@ public final class FileLockManager implements LockManager {
 
   /** The lock file beside a local {@code entityId}, or null for other file systems. */
   static java.nio.file.Path lockFile(String entityId) {
-    if (!isLocal(entityId)) {
-      return null;
-    }
-    return Paths.get(new org.apache.hadoop.fs.Path(entityId).toUri()).resolveSibling(LOCK_FILE);
+    java.net.URI uri = new org.apache.hadoop.fs.Path(entityId).toUri();
+    return isLocal(uri) ? Paths.get(uri).resolveSibling(LOCK_FILE) : null;
   }
 
   /** Whether this lock, not Iceberg's default, guards commits under {@code location}. */
   static boolean isLocal(String location) {
-    return "file".equals(new org.apache.hadoop.fs.Path(location).toUri().getScheme());
+    return isLocal(new org.apache.hadoop.fs.Path(location).toUri());
+  }
+
+  private static boolean isLocal(java.net.URI uri) {
+    return "file".equals(uri.getScheme());
   }
 
   private static String key(String entityId, String ownerId) {

@@ -29,11 +29,13 @@ final class IcebergSink implements TableSink {
   static final String RUN_ID_PROPERTY = "lsm.run-id";
   private final SparkSession spark;
   private final IcebergName name;
+  private final String catalogKey; // spark.sql.catalog.NAME, the prefix of the catalog's settings
 
   IcebergSink(SparkSession spark, IcebergName name, String warehouse) {
     this.spark = spark;
     this.name = name;
     String key = "spark.sql.catalog." + name.catalog();
+    this.catalogKey = key;
     if (name.catalog().equals(IcebergName.DEFAULT_CATALOG)) {
       if (!spark.conf().contains(key)) {
         spark.conf().set(key, SparkCatalog.class.getName());
@@ -103,7 +105,7 @@ final class IcebergSink implements TableSink {
   @Override
   public void check(boolean allowForeign) {
     boolean exists = spark.catalog().tableExists(name.quoted()); // loads the catalog
-    requireCommitLock(spark.conf(), name.catalog());
+    requireCommitLock(spark.conf(), catalogKey, name.catalog());
     if (exists && !allowForeign) {
       TableSchema.check(spark.table(name.quoted()).schema(), name.toString());
     }
@@ -113,11 +115,10 @@ final class IcebergSink implements TableSink {
    * Refuses a local catalog meant to commit under {@link FileLockManager} that the session had
    * built before the lock was set: its commits would exclude this JVM's runs only.
    */
-  static void requireCommitLock(RuntimeConfig conf, String catalog) {
-    String key = "spark.sql.catalog." + catalog;
+  static void requireCommitLock(RuntimeConfig conf, String key, String catalog) {
     String warehouse = conf.get(key + "." + CatalogProperties.WAREHOUSE_LOCATION, "");
     if (FileLockManager.class.getName().equals(conf.get(key + "." + CatalogProperties.LOCK_IMPL, ""))
-        && FileLockManager.isLocal(warehouse) && !FileLockManager.locksCatalogOf(warehouse)) {
+        && !warehouse.isEmpty() && FileLockManager.isLocal(warehouse) && !FileLockManager.locksCatalogOf(warehouse)) {
       throw new IllegalArgumentException("Iceberg catalog " + catalog + " was used in this Spark session before "
           + key + "." + CatalogProperties.LOCK_IMPL + "=" + FileLockManager.class.getName() + " was set, so its"
           + " commits would not exclude runs in other JVMs; set it where the catalog is configured, or use a new session");
